@@ -1,0 +1,38 @@
+# Everything a fresh machine needs, from Python 3.11 and make alone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run setup seed test lint bench clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	mkdir -p "$(ARCHIVE_DATA_DIR)"
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_documents fixtures/documents.json
+
+## Set up, import the seed documents and serve the archive on http://127.0.0.1:8000/
+run: setup
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole test suite (browser tests need Chromium: .ci/run installs it)
+test: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+## Benchmarks: figures go to bench/out/ and BENCHMARKS.md
+bench: $(VENV)/.installed
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,2 @@
+class IngestError(Exception):
+    """Input the importer refuses; the message is shown to the librarian as it is."""

@@ -1,0 +1,45 @@
+"""Find the document a URL names, or the redirect that keeps an old URL working.
+
+URLs are a public contract: a permanent-id URL redirects to the symbol URL once a symbol is
+known, an old symbol redirects to the current one, and a symbol typed loosely (case, spaces,
+full-width characters) redirects to its canonical spelling.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from archive.ingest.symbols import symbol_lookup_key
+from archive.models import Document, SymbolAlias
+
+
+@dataclass
+class Lookup:
+    document: Document | None = None
+    # Set when the request must be answered by a permanent redirect to the document's canonical URL.
+    redirect: bool = False
+
+
+ID_PREFIX = "id/"
+
+
+def find_document(ref: str, queryset=None) -> Lookup:
+    """Resolve ``ref`` (a symbol or ``id/<public_id>``) against ``queryset``; raise Http404 if nothing matches."""
+    qs = queryset if queryset is not None else Document.objects.for_reading()
+    if ref.startswith(ID_PREFIX):
+        doc = qs.filter(public_id=ref[len(ID_PREFIX):].strip("/")).first()
+        if doc is None:
+            raise Http404(ref)
+        return Lookup(doc, redirect=bool(doc.symbol))
+    key = symbol_lookup_key(ref)
+    doc = qs.filter(symbol=key).first()
+    if doc is not None:
+        return Lookup(doc, redirect=key != ref)
+    alias = SymbolAlias.objects.filter(symbol=key).values_list("document_id", flat=True).first()
+    if alias is not None:
+        doc = qs.filter(pk=alias).first()
+        if doc is not None:
+            return Lookup(doc, redirect=True)
+    raise Http404(ref)

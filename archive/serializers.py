@@ -1,0 +1,78 @@
+"""Plain-dict representations of archive objects for the JSON API (ISO dates, absolute URLs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest
+
+from archive.models import Citation, Document, Footnote, Paragraph
+
+
+def document_summary(doc: Document, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "symbol": doc.symbol,
+        "id": doc.public_id,
+        "title": doc.title,
+        "date": doc.date.isoformat() if doc.date else None,
+        "doc_type": doc.doc_type,
+        "url": request.build_absolute_uri(doc.get_absolute_url()),
+        "api_url": request.build_absolute_uri(doc.get_api_url()),
+    }
+
+
+def citation_data(c: Citation, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "symbol": c.cited_symbol,
+        "pinpoint": c.pinpoint or None,
+        "text": c.matched_text,
+        "url": request.build_absolute_uri(c.target_url()),
+    }
+
+
+def paragraph_data(p: Paragraph, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "anchor": p.anchor,
+        "kind": p.kind,
+        "number": p.number or None,
+        "label": p.label or None,
+        "text": p.text,
+        "url": request.build_absolute_uri(p.get_permalink()),
+        "footnote_refs": [r.footnote.number for r in p.footnote_refs.all()],
+        "citations": [citation_data(c, request) for c in p.citations.all()],
+    }
+
+
+def footnote_data(f: Footnote, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "anchor": f.anchor,
+        "number": f.number,
+        "text": f.text,
+        "citations": [citation_data(c, request) for c in f.citations.all()],
+    }
+
+
+def document_detail_data(
+    doc: Document,
+    paragraphs: Iterable[Paragraph],
+    footnotes: Iterable[Footnote],
+    cited_by: Iterable[Citation],
+    request: HttpRequest,
+) -> dict[str, Any]:
+    data = document_summary(doc, request)
+    data["has_text"] = doc.has_text
+    data["official_url"] = doc.official_url() or None
+    data["paragraphs"] = [paragraph_data(p, request) for p in paragraphs]
+    data["footnotes"] = [footnote_data(f, request) for f in footnotes]
+    data["cited_by"] = [
+        {
+            "symbol": c.paragraph.document.symbol,
+            "id": c.paragraph.document.public_id,
+            "anchor": c.paragraph.anchor,
+            "pinpoint": c.pinpoint or None,
+            "url": request.build_absolute_uri(c.paragraph.get_permalink()),
+        }
+        for c in cited_by
+    ]
+    return data

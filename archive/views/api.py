@@ -1,0 +1,53 @@
+"""The machine-readable view of the archive (JSON), used by later features and outside tools."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from archive.lookup import find_document
+from archive.models import Citation, Document
+from archive.serializers import document_detail_data, document_summary
+
+
+@require_GET
+def document_list(request: HttpRequest) -> JsonResponse:
+    qs = Document.objects.published().with_text().newest_first()
+    paginator = Paginator(qs, settings.ARCHIVE_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except (EmptyPage, PageNotAnInteger):
+        return JsonResponse({"error": "page out of range", "count": paginator.count}, status=404)
+    next_url = None
+    if page.has_next():
+        next_url = request.build_absolute_uri(f"{reverse('api_document_list')}?page={page.next_page_number()}")
+    return JsonResponse(
+        {
+            "count": paginator.count,
+            "next": next_url,
+            "results": [document_summary(d, request) for d in page.object_list],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_GET
+def document_detail(request: HttpRequest, ref: str) -> JsonResponse:
+    found = find_document(ref)
+    doc = found.document
+    if found.redirect:
+        return redirect(doc.get_api_url(), permanent=True)
+    # Through the related manager each row already knows its document: no query per paragraph.
+    paragraphs = (
+        doc.paragraphs.current().in_reading_order().prefetch_related("footnote_refs__footnote", "citations__target")
+    )
+    footnotes = doc.footnotes.prefetch_related("citations__target")
+    cited_by = Citation.objects.for_cited_by().filter(target=doc)
+    return JsonResponse(
+        document_detail_data(doc, paragraphs, footnotes, cited_by, request),
+        json_dumps_params={"ensure_ascii": False},
+    )
