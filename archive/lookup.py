@@ -29,7 +29,7 @@ def find_document(ref: str, queryset=None) -> Lookup:
     """Resolve ``ref`` (a symbol or ``id/<public_id>``) against ``queryset``; raise Http404 if nothing matches."""
     qs = queryset if queryset is not None else Document.objects.for_reading()
     if ref.startswith(ID_PREFIX):
-        doc = qs.filter(public_id=ref[len(ID_PREFIX):].strip("/")).first()
+        doc = qs.filter(public_id=ref[len(ID_PREFIX) :].strip("/")).first()
         if doc is None:
             raise Http404(ref)
         return Lookup(doc, redirect=bool(doc.symbol))

@@ -6,7 +6,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -64,9 +65,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.order_by(models.F("date").desc(nulls_last=True), "symbol")
 
     def with_citation_counts(self) -> DocumentQuerySet:
-        return self.annotate(
-            citation_count=Count("incoming_citations")
-        )
+        return self.annotate(citation_count=Count("incoming_citations"))
 
     def resolutions(self) -> DocumentQuerySet:
         return self.filter(doc_type=DocumentType.RESOLUTION)
@@ -74,6 +73,46 @@ class DocumentQuerySet(models.QuerySet):
     def for_reading(self) -> DocumentQuerySet:
         """What a reader may open: published documents and every citation hub."""
         return self.filter(Q(status=DocumentStatus.PUBLISHED) | Q(raw_text=""))
+
+    # --- reading pages (lists and indexes) ---
+
+    def in_year(self, year: int) -> DocumentQuerySet:
+        return self.filter(date__year=year)
+
+    def of_type(self, doc_type: str) -> DocumentQuerySet:
+        return self.filter(doc_type=doc_type)
+
+    def sorted_for_listing(self, sort: str) -> DocumentQuerySet:
+        """Order a list page by ``date``/``-date`` or ``symbol``/``-symbol``; missing values sort last."""
+        field, descending = sort.lstrip("-"), sort.startswith("-")
+        key = models.F("date" if field == "date" else "symbol")
+        key = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
+        return self.order_by(key, "public_id")
+
+    def year_counts(self) -> models.QuerySet:
+        """``{"year": 2018, "count": 3}`` rows, newest year first (undated documents have year None)."""
+        return (
+            self.annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(count=Count("id"))
+            .order_by(models.F("year").desc(nulls_last=True))
+        )
+
+    def type_counts(self) -> models.QuerySet:
+        """``{"doc_type": "report", "count": 2}`` rows."""
+        return self.values("doc_type").annotate(count=Count("id")).order_by("doc_type")
+
+    def cited(self) -> DocumentQuerySet:
+        """Documents cited at least once, annotated with ``citation_count``.
+
+        Unlike :meth:`with_citation_counts` only citations made in published documents count: a
+        draft is invisible to readers, so its citations must not show up in a public count.
+        """
+        published = Q(incoming_citations__paragraph__document__status=DocumentStatus.PUBLISHED) | Q(
+            incoming_citations__footnote__document__status=DocumentStatus.PUBLISHED
+        )
+        counted = self.annotate(citation_count=Count("incoming_citations", filter=published, distinct=True))
+        return counted.filter(citation_count__gt=0)
 
 
 class Document(models.Model):
@@ -136,6 +175,11 @@ class Document(models.Model):
         label = self.symbol or self.public_id
         return f"{label} {self.title}".strip()
 
+    def get_absolute_url(self) -> str:
+        if self.symbol:
+            return reverse("document_detail", kwargs={"ref": self.symbol})
+        return reverse("document_by_id", kwargs={"public_id": self.public_id})
+
     @property
     def has_text(self) -> bool:
         return bool(self.raw_text)
@@ -148,11 +192,6 @@ class Document(models.Model):
     def url_key(self) -> str:
         """The path segment that names this document in URLs."""
         return self.symbol or f"id/{self.public_id}"
-
-    def get_absolute_url(self) -> str:
-        if self.symbol:
-            return reverse("document_detail", kwargs={"ref": self.symbol})
-        return reverse("document_by_id", kwargs={"public_id": self.public_id})
 
     def get_api_url(self) -> str:
         return reverse("api_document_detail", kwargs={"ref": self.url_key})
@@ -196,6 +235,25 @@ class ParagraphQuerySet(models.QuerySet):
 
     def with_document(self) -> ParagraphQuerySet:
         return self.select_related("document")
+
+    def for_rendering(self) -> ParagraphQuerySet:
+        """Blocks with what the renderer needs (footnote markers, citations, their targets): 2 queries."""
+        return self.prefetch_related(
+            "footnote_refs", Prefetch("citations", queryset=Citation.objects.select_related("target"))
+        )
+
+    def published(self) -> ParagraphQuerySet:
+        return self.filter(document__status=DocumentStatus.PUBLISHED)
+
+    def before(self, paragraph: Paragraph) -> ParagraphQuerySet:
+        """Blocks of the same document that come before ``paragraph``, nearest last."""
+        same_document = self.filter(document_id=paragraph.document_id)
+        return same_document.filter(position__lt=paragraph.position).order_by("position")
+
+    def after(self, paragraph: Paragraph) -> ParagraphQuerySet:
+        """Blocks of the same document that come after ``paragraph``, nearest first."""
+        same_document = self.filter(document_id=paragraph.document_id)
+        return same_document.filter(position__gt=paragraph.position).order_by("position")
 
 
 class Paragraph(models.Model):
@@ -324,6 +382,9 @@ class FootnoteReference(models.Model):
         verbose_name_plural = _("脚注标记")
         ordering = ["paragraph", "offset"]
 
+    def __str__(self) -> str:
+        return f"{self.paragraph_id}@{self.offset} → {self.footnote_id}"
+
 
 class CitationQuerySet(models.QuerySet):
     def unresolved(self) -> CitationQuerySet:
@@ -337,6 +398,33 @@ class CitationQuerySet(models.QuerySet):
             .select_related("paragraph__document")
             .order_by(models.F("paragraph__document__date").desc(nulls_last=True), "paragraph__position")
         )
+
+    def cited_by(self, document: Document) -> CitationQuerySet:
+        """Where other published documents cite ``document``, in paragraphs or footnotes, newest first.
+
+        Footnote citations count too (in the seeds most resolutions are cited in footnotes); the
+        paragraphs that carry the footnote's marker come prefetched so a reader can be sent to one.
+        """
+        citing_date = Coalesce("paragraph__document__date", "footnote__document__date")
+        return (
+            self.filter(target=document)
+            .published()
+            .exclude(paragraph__document=document)
+            .exclude(footnote__document=document)
+            .select_related("paragraph__document", "footnote__document")
+            .prefetch_related("footnote__references__paragraph")
+            .order_by(citing_date.desc(nulls_last=True), "paragraph__position", "footnote__position", "start")
+        )
+
+    def published(self) -> CitationQuerySet:
+        """Citations made in published documents (body or footnotes)."""
+        return self.filter(
+            Q(paragraph__document__status=DocumentStatus.PUBLISHED)
+            | Q(footnote__document__status=DocumentStatus.PUBLISHED)
+        )
+
+    def with_target(self) -> CitationQuerySet:
+        return self.select_related("target")
 
 
 class Citation(models.Model):
@@ -422,7 +510,9 @@ class Citation(models.Model):
 class Abbreviation(models.Model):
     """A glossary entry: a full name and the short form the documents define for it."""
 
-    full = models.CharField(_("全称"), max_length=100, help_text=_("机构或文件的全称，如 联合国海地综合办事处。"))
+    full = models.CharField(
+        _("全称"), max_length=100, help_text=_("机构或文件的全称，如 联合国海地综合办事处。")
+    )
     short = models.CharField(_("简称"), max_length=50, help_text=_("文件中定义的简称，如 联海综合办。"))
     source = models.ForeignKey(
         Document,
@@ -433,9 +523,7 @@ class Abbreviation(models.Model):
         related_name="abbreviations",
         help_text=_("首次定义该简称的文件。"),
     )
-    is_active = models.BooleanField(
-        _("启用"), default=True, help_text=_("检索时是否把全称和简称视为同义。")
-    )
+    is_active = models.BooleanField(_("启用"), default=True, help_text=_("检索时是否把全称和简称视为同义。"))
 
     class Meta:
         verbose_name = _("简称")

@@ -50,7 +50,11 @@ def test_bad_input_is_refused_and_changes_nothing(db, write, data, options, mess
     run("import_documents", str(MANIFEST))
     before = Document.objects.count()
     with pytest.raises(CommandError, match=message):
-        run("import_document", write("bad.txt", data), *[f"--{k.replace('_', '-')}={v}" for k, v in options.items()])
+        run(
+            "import_document",
+            write("bad.txt", data),
+            *[f"--{k.replace('_', '-')}={v}" for k, v in options.items()],
+        )
     assert Document.objects.count() == before
 
 
@@ -77,10 +81,18 @@ def test_gb18030_file_imports_as_the_same_text(db, write):
 def test_command_line_failure_is_one_line_without_traceback(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    env = {**os.environ, "ARCHIVE_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    env = {
+        **os.environ,
+        "ARCHIVE_DATA_DIR": str(tmp_path / "data"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+    }
     proc = subprocess.run(
         [sys.executable, "manage.py", "import_document", str(empty)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr

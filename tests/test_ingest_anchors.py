@@ -12,13 +12,21 @@ P, H, S, B = BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.SUBPARAGRAPH, Blo
 
 
 def test_numbered_paragraphs_are_named_by_their_number_and_subparagraphs_by_parent():
-    doc = blocks((H, "一. 导言", None, None), (P, "正文", "12", None), (S, "分段", None, "(a)"), (P, "另一段", "13", None))
+    doc = blocks(
+        (H, "一. 导言", None, None),
+        (P, "正文", "12", None),
+        (S, "分段", None, "(a)"),
+        (P, "另一段", "13", None),
+    )
     assert assign_anchors(doc) == ["h1", "p12", "p12-a", "p13"]
     assert all(is_anchor(a) for a in assign_anchors(doc))
 
 
 def test_unnumbered_blocks_keep_their_anchor_when_text_is_corrected_or_moved():
-    first = blocks((P, "安全理事会在其第 2645(2022)号决议中请我与海地政府协商。", None, None), (P, "最近几周，安全局势急剧恶化。", None, None))
+    first = blocks(
+        (P, "安全理事会在其第 2645(2022)号决议中请我与海地政府协商。", None, None),
+        (P, "最近几周，安全局势急剧恶化。", None, None),
+    )
     anchors = assign_anchors(first)
     existing = [ExistingBlock(a, b.kind, b.text) for a, b in zip(anchors, first, strict=True)]
     # A typo fixed in the second block, and a new block inserted before both.

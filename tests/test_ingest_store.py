@@ -42,7 +42,9 @@ def test_seeds_are_stored_with_their_paragraphs_footnotes_and_citations(seeds):
 def test_cited_symbols_become_text_less_hubs(seeds):
     hub = Document.objects.get(symbol="S/RES/2645(2022)")
     assert not hub.has_text and hub.doc_type == "resolution"
-    citing = {c.paragraph.document.pk for c in Citation.objects.filter(target=hub).select_related("paragraph")}
+    citing = {
+        c.paragraph.document.pk for c in Citation.objects.filter(target=hub).select_related("paragraph")
+    }
     assert seeds["000"].pk in citing
     assert Document.objects.get(symbol="S/PRST/2001/3").doc_type == "presidential_statement"
 
@@ -64,7 +66,9 @@ def test_different_text_under_an_existing_symbol_is_refused_without_replace(seed
 def test_replace_keeps_anchors_of_blocks_that_still_exist_and_retires_the_rest(seeds):
     report = seeds["002"]
     original = dict(report.paragraphs.values_list("anchor", "text"))
-    edited = seed_text("002").replace("本报告是我关于联合国警务工作的第三次报告", "本报告是我关于联合国警务工作的第叁次报告")
+    edited = seed_text("002").replace(
+        "本报告是我关于联合国警务工作的第三次报告", "本报告是我关于联合国警务工作的第叁次报告"
+    )
     result = import_text(edited, symbol="S/2018/1183", replace=True)
     assert result.outcome == Outcome.REPLACED and result.document.pk == report.pk
     after = dict(report.paragraphs.current().values_list("anchor", "text"))

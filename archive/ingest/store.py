@@ -159,9 +159,7 @@ def reparse(doc: Document) -> ParsedDocument:
 def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
     """Write blocks, footnotes, citations and abbreviations of ``parsed`` for ``doc`` (inside a transaction)."""
     old = {p.anchor: p for p in doc.paragraphs.all()}
-    anchors = assign_anchors(
-        parsed.blocks, [ExistingBlock(p.anchor, p.kind, p.text) for p in old.values()]
-    )
+    anchors = assign_anchors(parsed.blocks, [ExistingBlock(p.anchor, p.kind, p.text) for p in old.values()])
     Citation.objects.filter(paragraph__document=doc).delete()
     Citation.objects.filter(footnote__document=doc).delete()
     doc.footnotes.all().delete()
@@ -199,8 +197,12 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
         if ref.number in footnotes
     )
 
-    matches = [(m, p, None) for p, block in zip(paragraphs, parsed.blocks, strict=True) for m in block.citations]
-    matches += [(m, None, row) for row, fn in zip(fn_rows, parsed.footnotes, strict=True) for m in fn.citations]
+    matches = [
+        (m, p, None) for p, block in zip(paragraphs, parsed.blocks, strict=True) for m in block.citations
+    ]
+    matches += [
+        (m, None, row) for row, fn in zip(fn_rows, parsed.footnotes, strict=True) for m in fn.citations
+    ]
     targets = _hubs_for({m.symbol for m, _p, _f in matches}, exclude=doc)
     Citation.objects.bulk_create(
         Citation(
@@ -229,7 +231,10 @@ def _hubs_for(symbols: Iterable[str], exclude: Document) -> dict[str, Document]:
         found[alias.symbol] = alias.document
     missing = sorted(wanted - found.keys())
     Document.objects.bulk_create(
-        [Document(symbol=s, doc_type=doc_type_for_symbol(s), status=DocumentStatus.PUBLISHED) for s in missing]
+        [
+            Document(symbol=s, doc_type=doc_type_for_symbol(s), status=DocumentStatus.PUBLISHED)
+            for s in missing
+        ]
     )
     found.update({d.symbol: d for d in Document.objects.filter(symbol__in=missing)})
     return found
@@ -237,7 +242,9 @@ def _hubs_for(symbols: Iterable[str], exclude: Document) -> dict[str, Document]:
 
 def citation_matches(parsed: ParsedDocument) -> list[CitationMatch]:
     """All citations of a parsed document, body then footnotes (for previews and reports)."""
-    return [m for b in parsed.blocks for m in b.citations] + [m for f in parsed.footnotes for m in f.citations]
+    return [m for b in parsed.blocks for m in b.citations] + [
+        m for f in parsed.footnotes for m in f.citations
+    ]
 
 
 def change_symbol(doc: Document, new_symbol: str | None) -> Document:

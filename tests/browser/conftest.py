@@ -39,7 +39,9 @@ def pytest_collection_modifyitems(config, items):
             if os.environ.get("CI"):
                 item.add_marker(pytest.mark.xfail(reason="Chromium missing in CI", strict=True, run=False))
             else:
-                item.add_marker(pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)"))
+                item.add_marker(
+                    pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)")
+                )
 
 
 @pytest.fixture(scope="session")

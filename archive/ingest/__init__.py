@@ -1,0 +1,3 @@
+from .pipeline import parse
+
+__all__ = ["parse"]

@@ -1,0 +1,352 @@
+"""First stage: turn raw PDF-extracted text into logical lines, minus the PDF's artefacts.
+
+Two layouts come out of the UN's PDFs (see ``fixtures/SEEDS.md``):
+
+* ``WRAPPED`` (000, 002, 003): every printed line is a line of text, with a blank line
+  between them; the last line of a paragraph or heading carries a trailing space.
+* ``PARAGRAPH_LINES`` (001, 004): one paragraph per line, under a
+  ``Distr.: General`` header block.
+
+In both, page breaks cut sentences (even words) and leave page headers and hyperlink
+annotations behind.  :func:`prepare` classifies and strips the artefacts but keeps the
+line structure (the footnote stage needs it); :func:`join_lines` then rebuilds logical
+units (paragraphs, headings, list items) from the remaining body lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "Layout",
+    "Line",
+    "LineKind",
+    "Prepared",
+    "Unit",
+    "is_cjk",
+    "is_cjk_punct",
+    "join_lines",
+    "join_pair",
+    "join_pieces",
+    "prepare",
+    "strip_markdown",
+    "tidy",
+    "visible_len",
+]
+
+
+class Layout(StrEnum):
+    WRAPPED = "wrapped"
+    PARAGRAPH_LINES = "paragraph_lines"
+
+
+class LineKind(StrEnum):
+    TEXT = "text"
+    SEPARATOR = "separator"
+
+
+@dataclass
+class Line:
+    """A body or footnote line that survived cleaning."""
+
+    kind: LineKind
+    text: str
+    indent: int = 0
+    trailing_space: bool = False
+    # A page ended just before this line: footnote zones stop here.
+    page_break_before: bool = False
+
+
+@dataclass
+class Prepared:
+    layout: Layout
+    lines: list[Line]
+    # Page-header lines that were removed; the document's own symbol is among them.
+    headers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Unit:
+    """A logical line: one paragraph, heading or list item after re-joining."""
+
+    text: str
+    indent: int = 0
+
+
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+# Quotes are not in the CJK blocks, but in Chinese text they hug the ideographs around them.
+_CJK_QUOTES = frozenset("“”‘’…—")
+
+
+def is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+
+
+def _is_fullwidth_punct(ch: str) -> bool:
+    cp = ord(ch)
+    return 0x3000 < cp <= 0x303F or 0xFF01 <= cp <= 0xFF65 or 0xFE10 <= cp <= 0xFE4F
+
+
+def is_cjk_punct(ch: str) -> bool:
+    return _is_fullwidth_punct(ch) or ch in _CJK_QUOTES
+
+
+def visible_len(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+# Zero-width characters and odd spaces that PDF extraction scatters around.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_ODD_SPACES = {ord(c): " " for c in "\t\u00a0\u202f\u205f" + "".join(map(chr, range(0x2002, 0x200B)))}
+_NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\f\v\x85]")
+
+_SEPARATOR_RE = re.compile(r"^[_＿]{5,}$")
+_LINK_RE = re.compile(r"^(?:https?://|www\.)[\x21-\x7e]+$", re.IGNORECASE)
+_HEADER_RES = (
+    # The document's own symbol as a running header: "S/2011/817".
+    re.compile(r"^(?:S|A|E|ST|UNEP|UNW)/[A-Z0-9][A-Za-z0-9./()\-]*$"),
+    # Job number with language and page: "12-20064 (C)2", "12-20064 (C) 020112 030112".
+    re.compile(r"^[0-9]{2}-[0-9]{5}\s*(?:\([A-Z]\))?[\s0-9/*]*$"),
+    re.compile(r"^[0-9]{1,3}\s*/\s*[0-9]{1,3}$"),
+    re.compile(r"^\*[0-9]{6,}\*$"),
+)
+_DISTR_RE = re.compile(r"^Distr\.?\s*:?\s*[A-Za-z]*$", re.IGNORECASE)
+_BOILERPLATE_RES = (
+    _DISTR_RE,
+    re.compile(r"^(?:安全理事会|大会|经济及社会理事会|联合国)$"),
+    re.compile(r"^[0-9]{1,2}\s+[A-Z][a-z]+\s+[0-9]{4}$"),
+    re.compile(r"^(?:Chinese|Original\s*:\s*[A-Za-z ]+|General|Limited|Restricted)$", re.IGNORECASE),
+)
+
+_MD_LINK_RE = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\\]|\\.)*\)")
+# Bounded, so a line full of unmatched "**" cannot make the search quadratic.
+_MD_BOLD_RE = re.compile(r"\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*")
+_MD_HEADING_RE = re.compile(r"^#{1,6}\s+(?=\S)")
+_MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def strip_markdown(text: str) -> str:
+    """``[2699\\(2023\\)](#)`` → ``2699(2023)``, ``**Unite Aware**`` → ``Unite Aware``."""
+    text = _MD_HEADING_RE.sub("", text)
+    text = _MD_LINK_RE.sub(lambda m: m.group(1), text)
+    text = _MD_BOLD_RE.sub(lambda m: m.group(1), text)
+    return _MD_ESCAPE_RE.sub(lambda m: m.group(1), text)
+
+
+def _is_header(text: str) -> bool:
+    return any(r.match(text) for r in _HEADER_RES)
+
+
+def _boilerplate_end(stripped: list[str]) -> int:
+    """Index after the ``安全理事会 / Distr.: General / date / Chinese / Original`` block, or 0."""
+    nonblank = [i for i, s in enumerate(stripped) if s][:12]
+    if not any(_DISTR_RE.match(stripped[i]) for i in nonblank):
+        return 0
+    end = 0
+    for i in nonblank:
+        s = stripped[i]
+        if any(r.match(s) for r in _BOILERPLATE_RES) or _is_header(s):
+            end = i + 1
+        else:
+            break
+    return end
+
+
+def _detect_layout(texts: list[tuple[str, bool]]) -> Layout:
+    if not texts:
+        return Layout.WRAPPED
+    trailing = sum(1 for _t, trail in texts if trail)
+    long_lines = sum(1 for t, _trail in texts if visible_len(t) > 60)
+    # Wrapped PDF text marks every paragraph end with a trailing space and never runs long;
+    # the header block is no evidence either way (a wrapped PDF can have one too).
+    if trailing == 0 or long_lines / len(texts) >= 0.25:
+        return Layout.PARAGRAPH_LINES
+    return Layout.WRAPPED
+
+
+def prepare(raw: str) -> Prepared:
+    """Normalise ``raw`` and drop page headers, link annotations and the header block."""
+    text = _NEWLINES_RE.sub("\n", raw).translate(_INVISIBLE).translate(_ODD_SPACES)
+    raw_lines = text.split("\n")
+    stripped = [line.strip() for line in raw_lines]
+    boiler_end = _boilerplate_end(stripped)
+    headers = [s for s in stripped[:boiler_end] if _is_header(s)]
+
+    # Page-break evidence per kept line, interpreted once the layout is known:
+    # (line, an artefact line came before it, blank lines before it or -1 if none at all).
+    kept: list[tuple[Line, bool, int]] = []
+    blank_run, artefact, prev_was_text = 0, False, False
+    for line, s in zip(raw_lines[boiler_end:], stripped[boiler_end:], strict=True):
+        if _LINK_RE.match(s) or _is_header(s):
+            if _is_header(s):
+                headers.append(s)
+            artefact, prev_was_text = True, False
+            continue
+        kind = LineKind.SEPARATOR if _SEPARATOR_RE.match(s) else LineKind.TEXT
+        body = (strip_markdown(s) if kind == LineKind.TEXT else s).strip()
+        if not body:
+            blank_run, prev_was_text = blank_run + 1, False
+            continue
+        item = Line(kind, body, len(line) - len(line.lstrip()), line != line.rstrip())
+        kept.append((item, artefact, -1 if prev_was_text else blank_run))
+        blank_run, artefact, prev_was_text = 0, False, kind == LineKind.TEXT
+
+    layout = _detect_layout([(it.text, it.trailing_space) for it, _a, _b in kept if it.kind == LineKind.TEXT])
+    for n, (item, after_artefact, blanks) in enumerate(kept):
+        if n == 0:
+            continue
+        if layout == Layout.WRAPPED:
+            # Wrapped lines always have a blank line between them; two in a row mean a new page.
+            item.page_break_before = after_artefact or blanks == -1
+        else:
+            item.page_break_before = after_artefact or blanks >= 2
+    return Prepared(layout, [it for it, _a, _b in kept], headers)
+
+
+_SPACE_RUN_RE = re.compile(r"\s+")
+
+
+def _cjkish(ch: str) -> bool:
+    return is_cjk(ch) or is_cjk_punct(ch)
+
+
+def tidy(text: str) -> str:
+    """Collapse whitespace and drop the spaces PDF extraction puts inside Chinese text.
+
+    Spaces between ideographs, or next to full-width punctuation, carry no meaning in
+    Chinese (``联 合 国 ：“改 善`` → ``联合国：“改善``); spaces around numbers and Latin
+    words (``第 2645(2022)号``, ``2022 年``) are the UN's own typography and stay.
+    """
+    text = _SPACE_RUN_RE.sub(" ", text).strip()
+    if " " not in text:
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if ch == " ":
+            left, right = text[i - 1], text[i + 1]
+            if (_cjkish(left) and _cjkish(right)) or _is_fullwidth_punct(left) or _is_fullwidth_punct(right):
+                continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _separator(a: str, b: str) -> str:
+    # Chinese joins without a space; Latin words and numbers keep one, as do numbers next
+    # to ideographs, which the UN's typography always spaces ("第 57" / "段").
+    if _ascii_alnum(a):
+        return " " if _ascii_alnum(b) or is_cjk(b) else ""
+    return " " if is_cjk(a) and _ascii_alnum(b) else ""
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """Join pieces of one sentence that line or page breaks separated (linear time)."""
+    out: list[str] = []
+    last = ""
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        if last:
+            out.append(_separator(last, piece[0]))
+        out.append(piece)
+        last = piece[-1]
+    return "".join(out)
+
+
+def join_pair(left: str, right: str) -> str:
+    """``海地国`` + ``家警察`` → ``海地国家警察``; ``Unite`` + ``Aware`` → ``Unite Aware``."""
+    return join_pieces([left, right])
+
+
+# What can start a new block at the beginning of a line.
+BLOCK_START_RE = re.compile(
+    r"^(?:[0-9]{1,3}\.(?![0-9])"
+    r"|[一二三四五六七八九十]{1,3}[.、．]"
+    r"|[A-Z]\.\s"
+    r"|[IVX]{1,5}\.\s"
+    r"|[(（](?:[a-z]{1,2}|[ivx]{1,6}|[0-9]{1,2})[)）]"
+    r"|[•●▪◦‣\-–]\s)"
+)
+# Sentence-final punctuation, optionally followed by a footnote marker ("愿景。3").
+TERMINAL_RE = re.compile(r"[。；;：:！!？?…][”’」』)）]?[0-9]{0,3}$")
+# A line ending on one of these cannot end a paragraph ("A/72/707-", "S/PRST/", "，").
+_CONTINUATION_END = frozenset("/-‐–(（“‘《〈「『、，,")
+_NUMBERED_RE = re.compile(r"^(?:[0-9]{1,3}\.(?![0-9])|[(（](?:[a-z]{1,2}|[ivx]{1,6}|[0-9]{1,2})[)）])")
+
+
+class _Pending:
+    """The unit being rebuilt; decisions only look at its start and end, so joining stays linear."""
+
+    def __init__(self, line: Line) -> None:
+        self.pieces = [line.text]
+        self.indent = line.indent
+        self.visible = visible_len(line.text)
+
+    @property
+    def tail(self) -> str:
+        return self.pieces[-1][-16:]
+
+    def add(self, line: Line) -> None:
+        self.pieces.append(line.text)
+        self.visible += visible_len(line.text)
+
+    def unit(self) -> Unit:
+        return Unit(tidy(join_pieces(self.pieces)), self.indent)
+
+
+def _continues(pending: _Pending) -> bool:
+    tail = pending.tail
+    if tail[-1] in _CONTINUATION_END:
+        return True
+    # Numbered paragraphs and sub-paragraphs always end with a full stop or semicolon, so
+    # one that has not yet ended runs on even if the PDF printed a trailing space ("号6 ").
+    return bool(_NUMBERED_RE.match(pending.pieces[0])) and not TERMINAL_RE.search(tail)
+
+
+def _wrapped_boundary(pending: _Pending, prev: Line, nxt: Line) -> bool:
+    if not prev.trailing_space:
+        return False
+    return nxt.indent > 0 or bool(BLOCK_START_RE.match(nxt.text)) or not _continues(pending)
+
+
+def _paragraph_line_boundary(pending: _Pending, nxt: Line) -> bool:
+    tail = pending.tail
+    if TERMINAL_RE.search(tail):
+        return True
+    if tail[-1] in _CONTINUATION_END:
+        return False
+    # Only a line cut by a page break is both unfinished and long; headings are short.
+    return pending.visible <= 60 or bool(BLOCK_START_RE.match(nxt.text))
+
+
+def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
+    """Rebuild logical units from body lines (separators and footnotes already removed)."""
+    units: list[Unit] = []
+    pending: _Pending | None = None
+    prev: Line | None = None
+    for line in lines:
+        if line.kind != LineKind.TEXT or not line.text:
+            continue
+        if pending is None or prev is None:
+            pending = _Pending(line)
+        else:
+            if layout == Layout.WRAPPED:
+                boundary = _wrapped_boundary(pending, prev, line)
+            else:
+                boundary = _paragraph_line_boundary(pending, line)
+            if boundary:
+                units.append(pending.unit())
+                pending = _Pending(line)
+            else:
+                pending.add(line)
+        prev = line
+    if pending is not None:
+        units.append(pending.unit())
+    return [u for u in units if u.text]

@@ -1,0 +1,117 @@
+"""Classify logical units into blocks: title, headings, paragraphs, list items, signatures."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from .clean import TERMINAL_RE, Unit, visible_len
+from .types import Block, BlockKind
+
+__all__ = ["numbering_warnings", "segment"]
+
+_PARAGRAPH_RE = re.compile(r"^([0-9]{1,3})\.(?![0-9])\s*(.*)$", re.DOTALL)
+_NUMERAL_HEADING_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[.、．]|[A-Z]\.\s|[IVX]{1,5}\.\s)\s*\S")
+_SUB_RE = re.compile(r"^[(（]((?:[a-z]{1,2}|[ivx]{1,6}|[0-9]{1,2}))[)）]\s*(.*)$", re.DOTALL)
+_BULLET_RE = re.compile(r"^([•●▪◦‣\-–])\s+(.*)$", re.DOTALL)
+_SIGNATURE_RE = re.compile(r"[(（]签名[)）]$")
+# Last line above a name in a signature block: the signer's function.
+_ROLE_RE = re.compile(r"(?:主席|秘书长|代表|大使|代办|协调员|特使|主任)$")
+_SOFT_END = frozenset("，、,(（“《")
+
+# Longest heading seen in the seeds is ~50 characters; paragraphs are far longer.
+_HEADING_MAX = 60
+_NUMBERED_HEADING_MAX = 40
+
+
+def _heading_like(text: str, limit: int = _HEADING_MAX) -> bool:
+    return (
+        0 < visible_len(text) <= limit
+        and not TERMINAL_RE.search(text)
+        and text[-1] not in _SOFT_END
+        and not text.replace(" ", "").isdigit()
+    )
+
+
+def _classify(text: str, first: bool) -> Block:
+    if _SIGNATURE_RE.search(text):
+        return Block(BlockKind.SIGNATURE, text)
+    if (match := _PARAGRAPH_RE.match(text)) and match.group(2).strip():
+        number, rest = match.group(1), match.group(2).strip()
+        # "1. 通过联合国后勤和行动支助增强……的能力" in 001 is a numbered heading, not paragraph 1.
+        if _heading_like(rest, _NUMBERED_HEADING_MAX):
+            return Block(BlockKind.HEADING, text)
+        return Block(BlockKind.PARAGRAPH, rest, number=number)
+    if (match := _BULLET_RE.match(text)) and match.group(2).strip():
+        label, rest = match.group(1), match.group(2).strip()
+        # 001 writes its sub-paragraphs as markdown bullets: "- (a) ……".
+        if (sub := _SUB_RE.match(rest)) and sub.group(2).strip():
+            return Block(BlockKind.SUBPARAGRAPH, sub.group(2).strip(), label=f"({sub.group(1)})")
+        return Block(BlockKind.LIST_ITEM, rest, label=label)
+    if (match := _SUB_RE.match(text)) and match.group(2).strip():
+        return Block(BlockKind.SUBPARAGRAPH, match.group(2).strip(), label=f"({match.group(1)})")
+    if _NUMERAL_HEADING_RE.match(text) and _heading_like(text):
+        return Block(BlockKind.HEADING, text)
+    if _heading_like(text):
+        return Block(BlockKind.TITLE if first else BlockKind.HEADING, text)
+    return Block(BlockKind.PARAGRAPH, text)
+
+
+def _signature_part(unit: Unit, block: Block) -> bool:
+    return (
+        block.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH)
+        and block.number is None
+        and not _NUMERAL_HEADING_RE.match(unit.text)
+        and _heading_like(unit.text, 40)
+    )
+
+
+def _absorb_signature(units: list[Unit], blocks: list[Block]) -> None:
+    """Merge "organ / 主席 / name(签名)" lines into one signature block."""
+    i = 0
+    while i < len(blocks):
+        if blocks[i].kind != BlockKind.SIGNATURE:
+            i += 1
+            continue
+        start = i
+        indented = units[i].indent >= 4
+        if start > 0 and _signature_part(units[start - 1], blocks[start - 1]):
+            role = bool(_ROLE_RE.search(units[start - 1].text))
+            if role or (indented and units[start - 1].indent >= 4):
+                start -= 1
+                # The organ's name sits above the function ("……工作组" / "主席").
+                if role and start > 0 and _signature_part(units[start - 1], blocks[start - 1]):
+                    start -= 1
+        if start < i:
+            text = "\n".join(units[k].text for k in range(start, i + 1))
+            blocks[start : i + 1] = [Block(BlockKind.SIGNATURE, text)]
+            del units[start:i]
+        i = start + 1
+
+
+def segment(units: list[Unit]) -> list[Block]:
+    """One block per unit, except signature blocks, which gather their lines."""
+    units = list(units)
+    blocks = [_classify(u.text, first=(i == 0)) for i, u in enumerate(units)]
+    _absorb_signature(units, blocks)
+    return [b for b in blocks if b.text.strip()]
+
+
+def numbering_warnings(blocks: list[Block]) -> list[str]:
+    """Gaps and repeats in the printed paragraph numbers (a restart at 1 is an annex)."""
+    warnings: list[str] = []
+    previous: int | None = None
+    for block in blocks:
+        if block.kind != BlockKind.PARAGRAPH or block.number is None:
+            continue
+        number = int(block.number)
+        if previous is None:
+            if number != 1:
+                warnings.append(_("段落编号从 %(n)d 开始，而不是从 1 开始。") % {"n": number})
+        elif number != previous + 1 and number != 1:
+            warnings.append(
+                _("段落编号不连续：第 %(prev)d 段之后是第 %(n)d 段。") % {"prev": previous, "n": number}
+            )
+        previous = number
+    return warnings
