@@ -1,0 +1,200 @@
+"""Documents, their symbols past and present, and the choices that describe them."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import DocumentStatus, DocumentType
+
+# Crockford-style alphabet: no 0/o, 1/l/i, so a permanent id survives being read aloud or retyped.
+_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def new_public_id() -> str:
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self) -> DocumentQuerySet:
+        return self.filter(status=DocumentStatus.PUBLISHED)
+
+    def with_text(self) -> DocumentQuerySet:
+        """Documents whose text the archive holds (as opposed to citation hubs)."""
+        return self.exclude(raw_text="")
+
+    def hubs(self) -> DocumentQuerySet:
+        """Cited symbols whose text the archive does not hold (most resolutions)."""
+        return self.filter(raw_text="")
+
+    def newest_first(self) -> DocumentQuerySet:
+        return self.order_by(models.F("date").desc(nulls_last=True), "symbol")
+
+    def with_citation_counts(self) -> DocumentQuerySet:
+        return self.annotate(citation_count=Count("incoming_citations"))
+
+    def resolutions(self) -> DocumentQuerySet:
+        return self.filter(doc_type=DocumentType.RESOLUTION)
+
+    def for_reading(self) -> DocumentQuerySet:
+        """What a reader may open: published documents and every citation hub."""
+        return self.filter(Q(status=DocumentStatus.PUBLISHED) | Q(raw_text=""))
+
+    # --- reading pages (lists and indexes) ---
+
+    def in_year(self, year: int) -> DocumentQuerySet:
+        return self.filter(date__year=year)
+
+    def of_type(self, doc_type: str) -> DocumentQuerySet:
+        return self.filter(doc_type=doc_type)
+
+    def sorted_for_listing(self, sort: str) -> DocumentQuerySet:
+        """Order a list page by ``date``/``-date`` or ``symbol``/``-symbol``; missing values sort last."""
+        field, descending = sort.lstrip("-"), sort.startswith("-")
+        key = models.F("date" if field == "date" else "symbol")
+        key = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
+        return self.order_by(key, "public_id")
+
+    def year_counts(self) -> models.QuerySet:
+        """``{"year": 2018, "count": 3}`` rows, newest year first (undated documents have year None)."""
+        return (
+            self.annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(count=Count("id"))
+            .order_by(models.F("year").desc(nulls_last=True))
+        )
+
+    def type_counts(self) -> models.QuerySet:
+        """``{"doc_type": "report", "count": 2}`` rows."""
+        return self.values("doc_type").annotate(count=Count("id")).order_by("doc_type")
+
+    def cited(self) -> DocumentQuerySet:
+        """Documents cited at least once, annotated with ``citation_count``.
+
+        Unlike :meth:`with_citation_counts` only citations made in published documents count: a
+        draft is invisible to readers, so its citations must not show up in a public count.
+        """
+        published = Q(incoming_citations__paragraph__document__status=DocumentStatus.PUBLISHED) | Q(
+            incoming_citations__footnote__document__status=DocumentStatus.PUBLISHED
+        )
+        counted = self.annotate(citation_count=Count("incoming_citations", filter=published, distinct=True))
+        return counted.filter(citation_count__gt=0)
+
+
+class Document(models.Model):
+    public_id = models.CharField(
+        _("永久编号"),
+        max_length=16,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+        help_text=_("永不改变的编号；没有文号的文件也凭它获得永久链接。"),
+    )
+    symbol = models.CharField(
+        _("文号"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("联合国文件编号，规范形式，如 S/2018/1183、S/RES/2645(2022)；未知时留空。"),
+    )
+    title = models.CharField(_("标题"), max_length=500, blank=True, help_text=_("文件的中文标题。"))
+    date = models.DateField(_("日期"), null=True, blank=True, help_text=_("文件落款或发布日期。"))
+    doc_type = models.CharField(
+        _("文件类型"),
+        max_length=32,
+        choices=DocumentType.choices,
+        default=DocumentType.OTHER,
+        help_text=_("信函、报告、决议、主席声明等。"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.PUBLISHED,
+        help_text=_("草稿对读者和检索不可见，发布后才公开。"),
+    )
+    raw_text = models.TextField(
+        _("原始文本"),
+        blank=True,
+        help_text=_("从 PDF 提取的原文，逐字保存，以便重新解析；为空表示本库只收录了它的引用。"),
+    )
+    source_sha256 = models.CharField(
+        _("原文校验和"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("原始文本的 SHA-256，用于识别重复导入。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+    # Who changed what and when; the raw text is versioned so any earlier state can be restored.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("文件")
+        verbose_name_plural = _("文件")
+        ordering = ["-date", "symbol"]
+        indexes = [models.Index(fields=["date"], name="document_date_idx")]
+
+    def __str__(self) -> str:
+        label = self.symbol or self.public_id
+        return f"{label} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        if self.symbol:
+            return reverse("document_detail", kwargs={"ref": self.symbol})
+        return reverse("document_by_id", kwargs={"public_id": self.public_id})
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.raw_text)
+
+    @property
+    def display_symbol(self) -> str:
+        return self.symbol or ""
+
+    @property
+    def url_key(self) -> str:
+        """The path segment that names this document in URLs."""
+        return self.symbol or f"id/{self.public_id}"
+
+    def get_api_url(self) -> str:
+        return reverse("api_document_detail", kwargs={"ref": self.url_key})
+
+    def official_url(self) -> str:
+        if not self.symbol:
+            return ""
+        return settings.ARCHIVE_OFFICIAL_URL.format(symbol=self.symbol)
+
+
+class SymbolAlias(models.Model):
+    """A symbol a document was once served under; its URLs redirect to the document."""
+
+    symbol = models.CharField(
+        _("旧文号"), max_length=100, unique=True, help_text=_("曾经使用过的文号，旧链接会重定向。")
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("文件"),
+        on_delete=models.CASCADE,
+        related_name="symbol_aliases",
+        help_text=_("该旧文号现在指向的文件。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("旧文号")
+        verbose_name_plural = _("旧文号")
+
+    def __str__(self) -> str:
+        return f"{self.symbol} → {self.document}"

@@ -1,0 +1,181 @@
+"""The blocks and footnotes of a document's text."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import BlockKind, DocumentStatus
+from .documents import Document
+
+
+class ParagraphQuerySet(models.QuerySet):
+    def current(self) -> ParagraphQuerySet:
+        """Blocks of the current text (retired blocks are kept only so old links resolve)."""
+        return self.filter(is_current=True)
+
+    def in_reading_order(self) -> ParagraphQuerySet:
+        return self.order_by("position")
+
+    def with_document(self) -> ParagraphQuerySet:
+        return self.select_related("document")
+
+    def for_rendering(self) -> ParagraphQuerySet:
+        """Blocks with what the renderer needs (footnote markers, citations, their targets): 2 queries."""
+        from .citations import Citation  # citations.py imports this module
+
+        return self.prefetch_related(
+            "footnote_refs", Prefetch("citations", queryset=Citation.objects.select_related("target"))
+        )
+
+    def published(self) -> ParagraphQuerySet:
+        return self.filter(document__status=DocumentStatus.PUBLISHED)
+
+    def with_footnotes(self) -> ParagraphQuerySet:
+        """Each block's footnotes (in document order) with their citations, for a block read on its own."""
+        footnotes = Footnote.objects.order_by("position").prefetch_related("citations__target")
+        return self.prefetch_related(Prefetch("footnotes", queryset=footnotes))
+
+    def before(self, paragraph: Paragraph) -> ParagraphQuerySet:
+        """Blocks of the same document that come before ``paragraph``, nearest last."""
+        same_document = self.filter(document_id=paragraph.document_id)
+        return same_document.filter(position__lt=paragraph.position).order_by("position")
+
+    def after(self, paragraph: Paragraph) -> ParagraphQuerySet:
+        """Blocks of the same document that come after ``paragraph``, nearest first."""
+        same_document = self.filter(document_id=paragraph.document_id)
+        return same_document.filter(position__gt=paragraph.position).order_by("position")
+
+
+class Paragraph(models.Model):
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("文件"),
+        on_delete=models.CASCADE,
+        related_name="paragraphs",
+        help_text=_("本段所属的文件。"),
+    )
+    position = models.PositiveIntegerField(_("顺序"), help_text=_("在文件中的先后顺序，从 0 开始。"))
+    kind = models.CharField(
+        _("类别"),
+        max_length=16,
+        choices=BlockKind.choices,
+        default=BlockKind.PARAGRAPH,
+        help_text=_("标题、小标题、段落、分段、列表项或签名。"),
+    )
+    number = models.CharField(
+        _("段号"),
+        max_length=16,
+        blank=True,
+        help_text=_("原文印出的段落编号，如 12；没有编号时留空。"),
+    )
+    label = models.CharField(_("标号"), max_length=16, blank=True, help_text=_("分段或列表项的标号，如 (a)、•。"))
+    text = models.TextField(_("正文"), help_text=_("清理后的段落文字，忠实于原文。"))
+    anchor = models.CharField(
+        _("锚点"),
+        max_length=32,
+        help_text=_("永久锚点：编号段落为 p<段号>（如 p12），其他段落各有固定锚点；一经发布永不改变。"),
+    )
+    is_current = models.BooleanField(
+        _("现行"),
+        default=True,
+        help_text=_("重新导入后不再出现的段落标记为非现行，但其链接仍然有效。"),
+    )
+
+    objects = ParagraphQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("段落")
+        verbose_name_plural = _("段落")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "anchor"], name="paragraph_unique_anchor"),
+        ]
+        indexes = [models.Index(fields=["document", "position"], name="paragraph_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.document.url_key}#{self.anchor}"
+
+    def get_absolute_url(self) -> str:
+        """The paragraph in context: the document page scrolled to its anchor."""
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+    def get_permalink(self) -> str:
+        """The paragraph standing alone on its own page."""
+        return reverse("paragraph_detail", kwargs={"ref": self.document.url_key, "anchor": self.anchor})
+
+    def pinpoint_label(self) -> str:
+        """How a researcher cites this block: 'S/2018/1183，第 12 段'."""
+        doc = self.document.symbol or self.document.title
+        if self.number:
+            return _("%(doc)s，第 %(number)s 段") % {"doc": doc, "number": self.number}
+        return str(doc)
+
+
+class Footnote(models.Model):
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("文件"),
+        on_delete=models.CASCADE,
+        related_name="footnotes",
+        help_text=_("脚注所属的文件。"),
+    )
+    number = models.CharField(_("脚注号"), max_length=8, help_text=_("原文的脚注编号。"))
+    position = models.PositiveIntegerField(_("顺序"), help_text=_("脚注在文件中的先后顺序。"))
+    text = models.TextField(_("脚注正文"), help_text=_("脚注的文字。"))
+    anchor = models.CharField(_("锚点"), max_length=16, help_text=_("永久锚点，形如 fn3。"))
+    referenced_by = models.ManyToManyField(
+        Paragraph,
+        through="FootnoteReference",
+        related_name="footnotes",
+        verbose_name=_("引用段落"),
+        help_text=_("正文中标注了本脚注的段落。"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("脚注")
+        verbose_name_plural = _("脚注")
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "anchor"], name="footnote_unique_anchor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.url_key}#{self.anchor}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+
+class FootnoteReference(models.Model):
+    """A footnote marker in a paragraph, and where in the paragraph text it stands."""
+
+    paragraph = models.ForeignKey(
+        Paragraph,
+        verbose_name=_("段落"),
+        on_delete=models.CASCADE,
+        related_name="footnote_refs",
+        help_text=_("标注脚注的段落。"),
+    )
+    footnote = models.ForeignKey(
+        Footnote,
+        verbose_name=_("脚注"),
+        on_delete=models.CASCADE,
+        related_name="references",
+        help_text=_("被标注的脚注。"),
+    )
+    offset = models.PositiveIntegerField(_("位置"), help_text=_("脚注标记在段落文字中的字符位置。"))
+
+    class Meta:
+        verbose_name = _("脚注标记")
+        verbose_name_plural = _("脚注标记")
+        ordering = ["paragraph", "offset"]
+
+    def __str__(self) -> str:
+        return f"{self.paragraph_id}@{self.offset} → {self.footnote_id}"

@@ -1,0 +1,24 @@
+"""Template helpers for the reading pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from archive.views.reading import pinpoint_label
+
+register = template.Library()
+
+# Django's language codes are lower case; HTML's lang attribute wants BCP 47 script casing.
+_BCP47 = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
+
+
+@register.filter
+def bcp47(language_code: str) -> str:
+    """'zh-hans' → 'zh-Hans' for <html lang>, so screen readers and fonts pick Simplified Chinese."""
+    return _BCP47.get((language_code or "").lower(), language_code or "")
+
+
+@register.filter
+def pinpoint(value: str) -> str:
+    """A stored pin-point as a reader says it: '60' → '第 60 段', '53,54,57' → '第 53、54、57 段'."""
+    return pinpoint_label(value)

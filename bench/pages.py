@@ -1,0 +1,80 @@
+"""Reading-page server time on the largest seed: python -m bench.pages [--requests N]
+
+Runs in-process through Django's full request stack (middleware, URL resolution, templates,
+database) on a private data directory holding the five seeds.  Baseline, measured in the same
+run: the 404 page for an unknown symbol, which goes through the same stack and base template
+with no document data, so the ratio shows what a real page costs on top of Django itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+from bench.report import summary_ms, write_section
+
+
+def _measure(client, url: str, n: int, expect: int) -> list[float]:
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == expect, (url, response.status_code)
+    return samples
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--requests", type=int, default=200)
+    args = ap.parse_args()
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from archive.models import Document
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("import_documents", "fixtures/documents.json", stdout=open(os.devnull, "w"))
+    doc = Document.objects.get(symbol="S/2018/1183")
+    paragraphs = doc.paragraphs.current().count()
+    client = Client()
+    pages = {
+        "baseline: 404 page": ("/documents/S/1900/1/", 404),
+        "document page S/2018/1183": (doc.get_absolute_url(), 200),
+        "paragraph page S/2018/1183 p12": (doc.paragraphs.get(anchor="p12").get_permalink(), 200),
+        "document JSON S/2018/1183": (doc.get_api_url(), 200),
+    }
+    for url, expect in pages.values():  # warm templates, caches and jieba
+        _measure(client, url, 5, expect)
+    results = {}
+    for name, (url, expect) in pages.items():
+        results[name] = summary_ms(_measure(client, url, args.requests, expect))
+    base = results["baseline: 404 page"]["p50_ms"]
+    rows = "\n".join(
+        f"| {name} | {r['p50_ms']} | {r['p95_ms']} | {r['p50_ms'] / base:.1f}× |" for name, r in results.items()
+    )
+    body = f"""
+{args.requests} sequential requests per page through Django's test client (in-process, {connection.vendor},
+DEBUG off); the largest seed has {paragraphs} blocks.
+
+| page | p50 ms | p95 ms | p50 / baseline |
+|---|---|---|---|
+{rows}
+"""
+    write_section("pages", "Reading pages: server time", "python -m bench.pages", body, {"pages": results})
+    print(body)
+
+
+if __name__ == "__main__":
+    os.environ["ARCHIVE_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-pages-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    main()
