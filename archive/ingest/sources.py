@@ -1,0 +1,120 @@
+"""Text out of an uploaded file: ``.txt`` (UTF-8 or GB18030), ``.pdf`` (its text layer) or ``.docx``.
+
+Pure functions over bytes; no database.  Every refusal is an :class:`IngestError` whose Chinese
+message a librarian can act on (save as .docx, run OCR first...), never a stack trace.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from .decode import check_text, decode_text
+from .errors import IngestError
+
+SUPPORTED_EXTENSIONS = (".txt", ".pdf", ".docx")
+
+# A .docx is a zip archive: refuse one that would inflate far beyond any real document (a zip bomb).
+_DOCX_INFLATION_LIMIT = 20
+# Fewer visible characters per page than this and the PDF is a scan (at most a stamp or page number).
+_SCANNED_CHARS_PER_PAGE = 20
+
+
+def check_size(text: str, max_bytes: int | None) -> str:
+    """Refuse text whose UTF-8 encoding exceeds ``max_bytes`` (the same limit uploads get)."""
+    if max_bytes is not None:
+        size = len(text.encode("utf-8"))
+        if size > max_bytes:
+            raise IngestError(
+                _("文本过长：%(size)d 字节，上限为 %(limit)d 字节。") % {"size": size, "limit": max_bytes}
+            )
+    return text
+
+
+def extract_text(filename: str, data: bytes, *, max_bytes: int | None = None) -> str:
+    """The text of an uploaded file, chosen by its extension; raise IngestError with a clear message."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise IngestError(
+            _("文件过大：%(size)d 字节，上限为 %(limit)d 字节。") % {"size": len(data), "limit": max_bytes}
+        )
+    extension = PurePath(filename).suffix.lower()
+    if extension == ".txt":
+        return decode_text(data, max_bytes=max_bytes)
+    if extension == ".pdf":
+        text = pdf_text(data)
+    elif extension == ".docx":
+        text = docx_text(data, max_bytes=max_bytes)
+    elif extension == ".doc":
+        raise IngestError(_("不支持旧版 Word（.doc）文件：请在 Word 中另存为 .docx 后再上传。"))
+    else:
+        raise IngestError(
+            _("不支持的文件类型“%(ext)s”：请上传 .txt、.pdf 或 .docx 文件。") % {"ext": extension or filename}
+        )
+    check_size(text, max_bytes)
+    return check_text(text)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text layer of a PDF, page by page; a scan without one is refused with advice."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise IngestError(_("这个 PDF 有密码保护，无法读取。请上传没有密码的版本。"))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        raise IngestError(_("无法读取这个 PDF 文件，文件可能已损坏。")) from None
+    visible = sum(len("".join(page.split())) for page in pages)
+    if not pages or visible < _SCANNED_CHARS_PER_PAGE * len(pages):
+        raise IngestError(
+            _(
+                "这是扫描版 PDF，没有可提取的文字。请先用文字识别（OCR）软件把它转成文字，"
+                "或从联合国文件系统下载带文字的版本。"
+            )
+        )
+    # A blank line between pages: a page break always ends a line.
+    return "\n\n".join(page.rstrip() for page in pages) + "\n"
+
+
+def docx_text(data: bytes, *, max_bytes: int | None = None) -> str:
+    """The paragraphs of a Word document in reading order (body text and table cells), one per line."""
+    from docx import Document as WordDocument
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise IngestError(_("无法读取这个 Word 文件：它不是有效的 .docx 文件。")) from None
+    if max_bytes is not None and inflated > _DOCX_INFLATION_LIMIT * max_bytes:
+        raise IngestError(_("这个 Word 文件解压后过大，无法导入。"))
+    try:
+        word = WordDocument(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
+        raise IngestError(_("无法读取这个 Word 文件：它不是有效的 .docx 文件。")) from None
+
+    lines: list[str] = []
+    for item in word.iter_inner_content():
+        if isinstance(item, Table):
+            # A merged cell is returned once per grid position it spans; keep its text once.  The list
+            # holds the XML elements themselves, so their identity stays stable while we compare.
+            seen: list[object] = []
+            for row in item.rows:
+                for cell in row.cells:
+                    if not any(cell._tc is tc for tc in seen):
+                        seen.append(cell._tc)
+                        lines.extend(p.text for p in cell.paragraphs)
+        else:
+            lines.append(item.text)
+    text = "\n".join(line.rstrip() for line in lines).strip()
+    if not text:
+        raise IngestError(_("这个 Word 文件里没有文字。"))
+    return text + "\n"
