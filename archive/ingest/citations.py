@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from .symbols import InvalidSymbol, normalize_symbol, resolution_symbol
 from .types import CitationKind, CitationMatch
@@ -213,3 +213,24 @@ def extract_citations(text: str) -> list[CitationMatch]:
             )
         )
     return citations
+
+
+# Text that reads like a citation: a symbol-shaped token ("S/RES/2645", "S/PV.9000") or a numbered
+# resolution ("第 2645 号决议").  Any such text the citation stage did not turn into a citation is a
+# citation form the importer does not know, and will not be linked.
+_CITATION_CUE_RES = (
+    re.compile(r"(?<![A-Za-z0-9/._\-])[SA]\s?/\s?[A-Z0-9][A-Za-z0-9./()\-]*", re.ASCII),
+    re.compile(r"第\s?[0-9０-９][^。；;，,\n第]{0,20}?号\s?(?:决议|主席声明)"),
+)
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def unrecognised_citations(text: str, citations: Sequence[CitationMatch]) -> list[str]:
+    """Citation-like text in ``text`` not covered by ``citations`` (each distinct text once)."""
+    spans = [(c.start, c.end) for c in citations] + [m.span() for m in _URL_RE.finditer(text)]
+    found: list[str] = []
+    for cue in _CITATION_CUE_RES:
+        for m in cue.finditer(text):
+            if not any(m.start() < end and start < m.end() for start, end in spans):
+                found.append(m.group(0).rstrip(".)-"))
+    return list(dict.fromkeys(found))

@@ -8,15 +8,14 @@ librarian rather than an error: a document with a lost marker is still worth imp
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from . import clean, footnotes, metadata, segment
-from .types import Abbreviation, Block, ParsedDocument
+from .abbreviations import extract_abbreviations
+from .citations import extract_citations, unrecognised_citations
+from .types import Block, Footnote, ParsedDocument
 
 __all__ = ["parse"]
 
@@ -26,18 +25,6 @@ _LEFTOVER_RES = (
     re.compile(r"^Distr\.", re.IGNORECASE),
     re.compile(r"https?://undocs\.org/\S+$"),
 )
-
-
-def _optional(module: str, name: str) -> Callable[[str], list[Any]] | None:
-    """A colleague's stage, imported at call time; ``None`` while it does not exist yet."""
-    qualified = f"archive.ingest.{module}"
-    try:
-        loaded = importlib.import_module(qualified)
-    except ModuleNotFoundError as exc:
-        if exc.name != qualified:
-            raise  # the module exists but is broken: that must not pass silently
-        return None
-    return getattr(loaded, name, None)
 
 
 def _leftover_warnings(blocks: list[Block]) -> list[str]:
@@ -55,6 +42,23 @@ def _leftover_warnings(blocks: list[Block]) -> list[str]:
     return warnings
 
 
+def _unrecognised_warnings(blocks: list[Block], notes: list[Footnote]) -> list[str]:
+    """Text that reads like a citation but was not recognised will not be linked: tell the librarian."""
+    warnings = []
+    for i, block in enumerate(blocks, start=1):
+        for text in unrecognised_citations(block.text, block.citations):
+            warnings.append(
+                _("第 %(i)d 个文本块中的“%(text)s”像是引用，但格式无法识别，不会生成链接。") % {"i": i, "text": text}
+            )
+    for note in notes:
+        for text in unrecognised_citations(note.text, note.citations):
+            warnings.append(
+                _("脚注 %(n)s 中的“%(text)s”像是引用，但格式无法识别，不会生成链接。")
+                % {"n": note.number, "text": text}
+            )
+    return warnings
+
+
 def parse(raw: str) -> ParsedDocument:
     """Parse the text of one document (already decoded)."""
     prepared = clean.prepare(raw)
@@ -66,17 +70,12 @@ def parse(raw: str) -> ParsedDocument:
     warnings += segment.numbering_warnings(blocks)
     warnings += _leftover_warnings(blocks)
 
-    extract_citations = _optional("citations", "extract_citations")
-    if extract_citations is not None:
-        for block in blocks:
-            block.citations = list(extract_citations(block.text))
-        for note in notes:
-            note.citations = list(extract_citations(note.text))
-
-    abbreviations: list[Abbreviation] = []
-    extract_abbreviations = _optional("abbreviations", "extract_abbreviations")
-    if extract_abbreviations is not None:
-        abbreviations = list(extract_abbreviations("\n".join(b.text for b in blocks)))
+    for block in blocks:
+        block.citations = extract_citations(block.text)
+    for note in notes:
+        note.citations = extract_citations(note.text)
+    warnings += _unrecognised_warnings(blocks, notes)
+    abbreviations = extract_abbreviations("\n".join(b.text for b in blocks))
 
     return ParsedDocument(
         metadata=metadata.detect_metadata(blocks, prepared.headers),
