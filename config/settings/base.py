@@ -1,6 +1,7 @@
 """Settings shared by every environment.  Environment-specific files import from here."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "haystack",
+    "simple_history",
+    # Rate-limits login attempts (see AXES_* below).
+    "axes",
     "archive",
     "search",
 ]
@@ -35,6 +39,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username/address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +123,21 @@ ARCHIVE_OFFICIAL_URL = os.environ.get("ARCHIVE_OFFICIAL_URL", "https://undocs.or
 # Largest raw text accepted by the importer (bytes).
 ARCHIVE_MAX_IMPORT_BYTES = 5 * 1024 * 1024
 ARCHIVE_PAGE_SIZE = 20
+# Librarians paste whole documents into the admin (sent as multipart, so not inflated by URL
+# encoding): accept a request up to twice the import limit so an over-long text gets the form's
+# "文本过长" message rather than Django's bare 400.  Beyond that Django still refuses.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * ARCHIVE_MAX_IMPORT_BYTES
+# A long report's change page posts one form per block and footnote (three fields each).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
+
+# Login rate limit (django-axes): 5 failures for the same username from the same address lock
+# that pair out for 15 minutes; a successful login clears the count.  Keying on the pair means a
+# stranger cannot lock a librarian out from elsewhere.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 LOGGING = {
     "version": 1,
