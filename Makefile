@@ -15,6 +15,7 @@ $(VENV)/.installed: requirements.txt
 setup: $(VENV)/.installed
 	mkdir -p "$(ARCHIVE_DATA_DIR)"
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py import_documents fixtures/documents.json
 
 ## Set up, import the seed documents and serve the archive on http://127.0.0.1:8000/

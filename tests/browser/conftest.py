@@ -77,9 +77,13 @@ def page(_browser):
 
     context.route("**/*", guard)
     tab = context.new_page()
+    # The Content-Security-Policy forbids inline script and style; a page that relies on them is broken.
+    refused: list[str] = []
+    tab.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
     yield tab
     context.close()
     assert not external, f"external requests attempted: {external}"
+    assert not refused, f"blocked by the Content-Security-Policy: {refused}"
 
 
 def axe_violations(tab) -> list[dict]:
