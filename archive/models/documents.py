@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -86,6 +87,45 @@ class DocumentQuerySet(models.QuerySet):
         )
         counted = self.annotate(citation_count=Count("incoming_citations", filter=published, distinct=True))
         return counted.filter(citation_count__gt=0)
+
+    # --- feeds, sitemaps and the bulk export ---
+
+    def newly_added(self) -> DocumentQuerySet:
+        """Most recently added to the archive first (what a feed of new documents lists)."""
+        return self.order_by("-created_at", "-pk")
+
+    def for_export(self) -> DocumentQuerySet:
+        """Every readable document (hubs too, so each citation's target is there), in a stable order."""
+        return self.for_reading().order_by("pk")
+
+    def for_sitemap(self) -> DocumentQuerySet:
+        """Every page a reader may open, without the texts (a sitemap needs only the URLs)."""
+        return self.for_reading().defer("raw_text", "source_sha256").order_by("pk")
+
+    def latest_update(self) -> datetime | None:
+        """When the most recently changed of these documents changed (None for none)."""
+        return self.aggregate(latest=models.Max("updated_at"))["latest"]
+
+    def with_contents(self) -> DocumentQuerySet:
+        """Each document's current blocks and its footnotes with their markers and citations (5 queries)."""
+        from .citations import Citation
+        from .paragraphs import Footnote, FootnoteReference, Paragraph
+
+        citations = Citation.objects.select_related("target").order_by("start")
+        blocks = (
+            Paragraph.objects.current()
+            .in_reading_order()
+            .prefetch_related(
+                models.Prefetch("footnote_refs", queryset=FootnoteReference.objects.select_related("footnote")),
+                models.Prefetch("citations", queryset=citations),
+            )
+        )
+        footnotes = Footnote.objects.order_by("position").prefetch_related(
+            models.Prefetch("citations", queryset=citations)
+        )
+        return self.prefetch_related(
+            models.Prefetch("paragraphs", queryset=blocks), models.Prefetch("footnotes", queryset=footnotes)
+        )
 
 
 class Document(models.Model):

@@ -49,6 +49,16 @@ class ParagraphQuerySet(models.QuerySet):
         same_document = self.filter(document_id=paragraph.document_id)
         return same_document.filter(position__gt=paragraph.position).order_by("position")
 
+    def for_sitemap(self) -> ParagraphQuerySet:
+        """Every current block of every published document, with just what its URL needs."""
+        return (
+            self.current()
+            .published()
+            .select_related("document")
+            .only("anchor", "document__symbol", "document__public_id", "document__updated_at")
+            .order_by("document_id", "position")
+        )
+
 
 class Paragraph(models.Model):
     document = models.ForeignKey(

@@ -49,9 +49,13 @@
     }
     var button = target.closest("button[data-copy-target]");
     if (button) {
-      var source = document.getElementById(button.getAttribute("data-copy-target"));
-      if (!source) { return; }
-      var text = source.textContent.trim();
+      // One id, or several ("paragraph-text citation-line"): their texts one per line.
+      var parts = button.getAttribute("data-copy-target").split(/\s+/).map(function (id) {
+        var source = document.getElementById(id);
+        return source ? source.textContent.replace(/\s+/g, " ").trim() : "";
+      }).filter(Boolean);
+      if (!parts.length) { return; }
+      var text = parts.join("\n");
       copy(text).then(function () {
         announce((status && status.getAttribute("data-copied")) + text);
       }, function () {});

@@ -1,0 +1,134 @@
+"""What researchers take away: citation downloads, Atom feeds, the bulk export, robots.txt, OpenSearch.
+
+The HTML side (the "Cite" panels and the pictures) is rendered by the ``citing`` template tags on
+the reading pages; these views answer the files those pages link to.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from archive.citing import export, formats
+from archive.citing.feeds import FEED_SIZE, CitedByFeed, NewDocumentsFeed, SavedSearch, SearchFeed
+from archive.lookup import find_document
+
+# --- citation downloads --------------------------------------------------------------------------
+
+
+def _download(request: HttpRequest, ref: formats.Reference, fmt: str) -> HttpResponse:
+    write, media_type, extension = formats.DOWNLOADS[fmt]
+    response = HttpResponse(write(ref), content_type=f"{media_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{ref.key}.{extension}"'
+    return response
+
+
+@require_GET
+def document_cite(request: HttpRequest, ref: str, fmt: str) -> HttpResponse:
+    """``/documents/<ref>/cite.bib`` (or ``.ris``, ``.json``): the document's citation as a file."""
+    found = find_document(ref)
+    doc = found.document
+    if found.redirect:
+        return redirect(reverse("document_cite", kwargs={"ref": doc.url_key, "fmt": fmt}), permanent=True)
+    reference = formats.reference(doc, absolute=request.build_absolute_uri, accessed=timezone.localdate())
+    return _download(request, reference, fmt)
+
+
+def document_cite_by_id(request: HttpRequest, public_id: str, fmt: str) -> HttpResponse:
+    return document_cite(request, f"id/{public_id}", fmt)
+
+
+@require_GET
+def paragraph_cite(request: HttpRequest, ref: str, anchor: str, fmt: str) -> HttpResponse:
+    """``/documents/<ref>/<anchor>/cite.bib`` (or ``.ris``, ``.json``): one paragraph's citation."""
+    found = find_document(ref)
+    doc = found.document
+    paragraph = doc.paragraphs.filter(anchor=anchor).first()
+    if paragraph is None:
+        raise Http404(anchor)
+    paragraph.document = doc
+    if found.redirect:
+        kwargs = {"ref": doc.url_key, "anchor": anchor, "fmt": fmt}
+        return redirect(reverse("paragraph_cite", kwargs=kwargs), permanent=True)
+    reference = formats.reference(doc, paragraph, absolute=request.build_absolute_uri, accessed=timezone.localdate())
+    return _download(request, reference, fmt)
+
+
+# --- feeds ---------------------------------------------------------------------------------------
+
+
+@require_GET
+def new_documents_feed(request: HttpRequest) -> HttpResponse:
+    return NewDocumentsFeed()(request)
+
+
+@require_GET
+def cited_by_feed(request: HttpRequest, ref: str) -> HttpResponse:
+    """New documents citing a document or resolution (its hub when the archive lacks its text)."""
+    found = find_document(ref)
+    if found.redirect:
+        return redirect(reverse("feed_cited_by", kwargs={"ref": found.document.url_key}), permanent=True)
+    return CitedByFeed()(request, document=found.document)
+
+
+@require_GET
+def search_feed(request: HttpRequest) -> HttpResponse:
+    """``/search/feed/?q=…`` with the search page's filters: its newest matching paragraphs.
+
+    A query that names one document (which the search page answers by opening it) follows that
+    document instead: the feed lists the paragraphs citing it.
+    """
+    # Imported here: search is an app built on this one, not the other way round.
+    from search import engine
+    from search.backends import SearchUnavailable
+    from search.forms import SearchForm, querystring
+
+    params, _notes = SearchForm(request.GET).to_params()
+    params.sort, params.page, params.per_page = "newest", 1, FEED_SIZE
+    try:
+        outcome = engine.run(params)
+        if outcome.redirect and outcome.parsed.symbol:
+            outcome = engine.run(engine.SearchParams(cites=outcome.parsed.symbol, sort="newest", per_page=FEED_SIZE))
+    except SearchUnavailable:
+        return HttpResponse(_("检索暂时不可用，请稍后再试。"), status=503, content_type="text/plain; charset=utf-8")
+    saved = SavedSearch(querystring(outcome.params, page=None), outcome)
+    return SearchFeed()(request, saved=saved)
+
+
+# --- the bulk export -----------------------------------------------------------------------------
+
+
+@require_GET
+def archive_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The whole archive as JSON Lines, streamed while it is read (see ``archive.citing.export``)."""
+    lines = (line.encode("utf-8") for line in export.export_lines(request.build_absolute_uri))
+    response = StreamingHttpResponse(lines, content_type=f"{export.MEDIA_TYPE}; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="archive.jsonl"'
+    return response
+
+
+# --- for browsers and crawlers -------------------------------------------------------------------
+
+
+def _site_root(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    return render(request, "robots.txt", {"base": _site_root(request)}, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def opensearch(request: HttpRequest) -> HttpResponse:
+    """The OpenSearch description that lets a browser add the archive as a search engine."""
+    return render(
+        request,
+        "opensearch.xml",
+        {"base": _site_root(request)},
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )
