@@ -1,0 +1,110 @@
+"""A throwaway archive on loopback for load and fault scripts: private data dir, gunicorn, helpers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from bench.report import ROOT
+
+SETTINGS = "config.settings.base"  # DEBUG off, SQLite under the private data dir
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Archive:
+    """One data directory with the seeds (and optionally synthetic documents) imported and indexed."""
+
+    def __init__(self, synthetic: int = 0, seed: int = 1) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="archive-ops-"))
+        self.env = {**os.environ, "ARCHIVE_DATA_DIR": str(self.data_dir), "DJANGO_SETTINGS_MODULE": SETTINGS}
+        self.env.pop("DATABASE_URL", None)
+        self.server: subprocess.Popen[bytes] | None = None
+        self.port = free_port()
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("collectstatic", "--noinput", "-v0")
+        self.manage("import_documents", "fixtures/documents.json")
+        if synthetic:
+            self.manage("generate_corpus", "--documents", str(synthetic), "--seed", str(seed))
+        self.manage("rebuild_index", "--noinput")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "whoosh_index"
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=check, text=True, capture_output=True
+        )
+
+    def popen_manage(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    def start(self, workers: int = 4) -> None:
+        self.server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "config/gunicorn.py",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "/dev/null",
+            ],
+            cwd=ROOT,
+            env={**self.env, "DJANGO_SETTINGS_MODULE": SETTINGS},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.get("/")[0] == 200:
+                return
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        if self.server and self.server.poll() is None:
+            os.killpg(self.server.pid, signal.SIGTERM)
+            self.server.wait(timeout=30)
+
+    def get(self, path: str, timeout: float = 30) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+        except OSError:
+            return 0, ""
+
+    def drift(self) -> str:
+        return self.manage("index_drift", check=False).stdout.strip()
