@@ -1,0 +1,386 @@
+"""haystack's Whoosh backend, subclassed for Chinese text and for a single, patient index writer.
+
+What changes against ``haystack.backends.whoosh_backend`` (site-packages is never patched):
+
+* **Schema.**  The content field uses :class:`search.analyzers.JiebaTokenizer`; filter fields are
+  exact ``ID``/``KEYWORD`` terms; sort keys are column-only fields (no postings).
+* **Bulk indexing.**  ``update()`` with many objects (``rebuild_index``/``update_index``) runs
+  Whoosh's multiprocessing writer in multisegment mode: each forked process segments its share
+  with jieba and writes its own segment, so both cores work.  Every writer reads field lengths
+  once per field instead of once per posting (otherwise half of Whoosh's commit time).
+* **Writing under contention.**  Whoosh allows one writer per index.  Every write here waits for
+  the lock with back-off instead of failing (haystack's ``remove()`` raises LockError at once and,
+  with SILENTLY_FAIL, silently keeps a deleted document in the index).
+* **Clearing.**  ``clear()`` commits an empty generation under the write lock rather than deleting
+  the directory under readers' feet; only an unreadable index is removed from disk.
+* **Reading.**  :meth:`reading_index` never creates an index: a missing or corrupt one raises
+  :class:`SearchUnavailable`, which the views turn into "temporarily unavailable".
+* **Highlighting** (haystack's own ``search()`` path) uses our jieba highlighter instead of the
+  hard-coded StemmingAnalyzer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from haystack.backends import BaseEngine
+from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+from whoosh import index as whoosh_index
+from whoosh.fields import ID as WHOOSH_ID
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex, LockError
+from whoosh.searching import Searcher
+from whoosh.writing import CLEAR, SegmentWriter
+
+from . import analyzers
+from .schema import FIELD_SPECS, make_field
+from .writers import POOL_MB, FastSegmentWriter, ParallelWriter, retry
+
+log = logging.getLogger(__name__)
+
+# From this many objects on, update() uses parallel sub-writers (one new segment each).
+PARALLEL_MIN = 1500
+# How long a writer waits for the lock before giving up on this attempt (callers retry).
+DEFAULT_LOCK_TIMEOUT = 60.0
+
+
+class SearchUnavailable(Exception):
+    """The index is missing, unreadable or locked for too long; the interface says so politely."""
+
+
+def _file_storage(path: str) -> FileStorage:
+    # Without mmap: Whoosh copies every memory-mapped segment file it opens into a BytesIO, so
+    # each open searcher held a private copy of the whole index (500 MB at 10,000 documents).
+    # Plain reads through the page cache measured as fast.
+    return FileStorage(path, supports_mmap=False)
+
+
+class _SearcherPool:
+    """Idle searchers of one index directory, each tagged with the table of contents it read.
+
+    The tag is (generation, inode and mtime of the TOC file): a generation number alone is not
+    enough, because an index deleted and rebuilt from scratch counts generations from zero again.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._idle: list[tuple[tuple[int, int, int], Searcher]] = []
+        self._lock = threading.Lock()
+
+    def take(self, stamp: tuple[int, int, int]) -> Searcher | None:
+        stale: list[Searcher] = []
+        found: Searcher | None = None
+        with self._lock:
+            while self._idle and found is None:
+                tag, searcher = self._idle.pop()
+                if tag == stamp:
+                    found = searcher
+                else:
+                    stale.append(searcher)
+        for searcher in stale:
+            with contextlib.suppress(Exception):
+                searcher.close()
+        return found
+
+    def give(self, stamp: tuple[int, int, int], searcher: Searcher) -> None:
+        with self._lock:
+            if len(self._idle) < self.size:
+                self._idle.append((stamp, searcher))
+                return
+        searcher.close()
+
+    def clear(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for _stamp, searcher in idle:
+            with contextlib.suppress(Exception):
+                searcher.close()
+
+
+def _toc_stamp(ix: FileIndex) -> tuple[int, int, int]:
+    """Identity of the index's current table of contents (see _SearcherPool)."""
+    gen = ix.latest_generation()
+    if gen < 0:
+        raise whoosh_index.EmptyIndexError("no table of contents")
+    st = os.stat(os.path.join(ix.storage.folder, f"_{ix.indexname}_{gen}.toc"))
+    return gen, st.st_ino, st.st_mtime_ns
+
+
+_schemas: dict[str, tuple[str, Schema]] = {}
+_read_indexes: dict[str, FileIndex] = {}
+_read_lock = threading.Lock()
+_pools: dict[str, _SearcherPool] = {}
+_pools_lock = threading.Lock()
+
+
+def _pool_for(path: str) -> _SearcherPool:
+    with _pools_lock:
+        pool = _pools.get(path)
+        if pool is None:
+            pool = _pools[path] = _SearcherPool()
+        return pool
+
+
+# --- the backend -------------------------------------------------------------------------------------
+
+
+class JiebaWhooshSearchBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias: str, **connection_options: Any) -> None:
+        super().__init__(connection_alias, **connection_options)
+        self.workers = int(connection_options.get("WORKERS") or analyzers.worker_count())
+        self.lock_timeout = float(connection_options.get("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+
+    # -- schema ----------------------------------------------------------------------------------
+
+    def build_schema(self, fields: dict[str, Any]) -> tuple[str, Schema]:
+        schema_fields: dict[str, Any] = {
+            ID: WHOOSH_ID(stored=True, unique=True),
+            DJANGO_CT: WHOOSH_ID(stored=True),
+            DJANGO_ID: WHOOSH_ID(stored=True),
+        }
+        content_field_name = ""
+        for field_class in fields.values():
+            name = field_class.index_fieldname
+            kind = FIELD_SPECS.get(name)
+            if kind is None:
+                raise ValueError(f"search index field {name!r} has no Whoosh type in FIELD_SPECS")
+            schema_fields[name] = make_field(kind)
+            if field_class.document:
+                content_field_name = name
+        return content_field_name, Schema(**schema_fields)
+
+    def get_schema(self) -> tuple[str, Schema]:
+        # haystack makes a backend per thread (a thread per request under some servers): the schema
+        # and the open index are shared by the process instead of rebuilt for every request.
+        found = _schemas.get(self.connection_alias)
+        if found is None:
+            from haystack import connections
+
+            fields = connections[self.connection_alias].get_unified_index().all_searchfields()
+            found = _schemas[self.connection_alias] = self.build_schema(fields)
+        self.content_field_name = found[0]
+        return found
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """haystack's entry point for writes and its own searches: open, creating if missing."""
+        from whoosh.qparser import QueryParser
+
+        self.content_field_name, self.schema = self.get_schema()
+        self.parser = QueryParser(self.content_field_name, schema=self.schema)
+        self.storage = self._storage()
+        self.index = self.writable_index()
+        self.setup_complete = True
+
+    def _storage(self) -> FileStorage:
+        os.makedirs(self.path, exist_ok=True)
+        return _file_storage(self.path)
+
+    def writable_index(self) -> FileIndex:
+        """The index, created empty (under the write lock) if there is none yet."""
+        _name, schema = self.get_schema()
+        storage = self._storage()
+        try:
+            return storage.open_index(schema=schema)
+        except whoosh_index.EmptyIndexError:
+            pass
+        lock = storage.lock("MAIN_WRITELOCK")
+
+        def acquire() -> None:
+            if not lock.acquire(blocking=False):
+                raise LockError("search index is locked by another writer")
+
+        retry(acquire, self.lock_timeout)
+        try:
+            # Another process may have created it while we waited; creating again would wipe it.
+            try:
+                return storage.open_index(schema=schema)
+            except whoosh_index.EmptyIndexError:
+                log.info("creating an empty search index in %s", self.path)
+                return storage.create_index(schema)
+        finally:
+            lock.release()
+
+    def index_exists(self) -> bool:
+        return os.path.isdir(self.path) and _file_storage(self.path).index_exists()
+
+    def reading_index(self) -> FileIndex:
+        """The current index for searching; SearchUnavailable if it is missing or unreadable."""
+        _name, schema = self.get_schema()
+        with _read_lock:
+            try:
+                if not os.path.isdir(self.path):
+                    raise SearchUnavailable("index directory missing")
+                ix = _read_indexes.get(self.path)
+                if ix is None:
+                    ix = _read_indexes[self.path] = _file_storage(self.path).open_index(schema=schema)
+                return ix
+            except SearchUnavailable:
+                raise
+            except Exception as exc:  # EmptyIndexError, OSError, unpickling garbage, ...
+                _read_indexes.pop(self.path, None)
+                raise SearchUnavailable(f"index unreadable: {exc!r}") from exc
+
+    @contextlib.contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A searcher on the latest generation, borrowed from a per-process pool.
+
+        Opening a searcher opens every segment's files (tens of milliseconds at 10,000 documents),
+        so searchers are kept and only refreshed when a writer has committed a new generation.
+        Whoosh searchers are not thread-safe: each is lent to one request at a time.
+        """
+        ix = self.reading_index()
+        pool = _pool_for(self.path)
+        try:
+            stamp = _toc_stamp(ix)
+            searcher = pool.take(stamp) or ix.searcher()
+        except Exception as exc:
+            with _read_lock:
+                _read_indexes.pop(self.path, None)
+            pool.clear()
+            raise SearchUnavailable(f"index unreadable: {exc!r}") from exc
+        try:
+            yield searcher
+        except BaseException:
+            searcher.close()  # it may be the reason for the failure: do not lend it out again
+            raise
+        else:
+            pool.give(stamp, searcher)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def open_writer(self, ix: FileIndex | None = None, timeout: float | None = None) -> SegmentWriter:
+        """A writer on the index, waiting for the lock rather than failing at once."""
+        target = ix or self.writable_index()
+        return retry(
+            lambda: FastSegmentWriter(target, limitmb=POOL_MB), self.lock_timeout if timeout is None else timeout
+        )
+
+    def open_parallel_writer(self, timeout: float | None = None) -> SegmentWriter:
+        target = self.writable_index()
+        return retry(
+            lambda: ParallelWriter(target, procs=self.workers, limitmb=POOL_MB),
+            self.lock_timeout if timeout is None else timeout,
+        )
+
+    def prepare_documents(self, index: Any, iterable: Iterable[Any]) -> list[dict[str, Any]]:
+        docs: list[dict[str, Any]] = []
+        for obj in iterable:
+            try:
+                doc = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            doc.pop("boost", None)
+            # None stays out of the document: haystack's converter would index the string "None".
+            docs.append({k: self._from_python(v) for k, v in doc.items() if v is not None})
+        return docs
+
+    def write_documents(self, writer: SegmentWriter, docs: list[dict[str, Any]], replace: bool = True) -> None:
+        """Add prepared documents; ``replace`` first drops entries with the same ids."""
+        if not docs:
+            return
+        if replace:
+            with writer.searcher() as searcher:
+                # One lookup per id is far cheaper than update_document's delete-by-term per doc.
+                existing = [d[ID] for d in docs if searcher.document_number(**{ID: d[ID]}) is not None]
+            for key in existing:
+                writer.delete_by_term(ID, key)
+        for doc in docs:
+            writer.add_document(**doc)
+
+    def _can_fork(self) -> bool:
+        # Forking a process that runs other threads (a web server, the index queue) can deadlock
+        # the child on a lock held by a thread that does not exist there.
+        return self.workers > 1 and threading.active_count() == 1 and hasattr(os, "fork")
+
+    def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
+        if not self.setup_complete:
+            self.setup()
+        docs = self.prepare_documents(index, iterable)
+        if not docs:
+            return
+        bulk = len(docs) >= PARALLEL_MIN and self._can_fork()
+        writer = self.open_parallel_writer() if bulk else self.open_writer()
+        try:
+            self.write_documents(writer, docs)
+        except BaseException:
+            writer.cancel()
+            raise
+        # Bulk loads keep their large segments as they are; small updates merge small segments.
+        writer.commit(merge=not bulk)
+
+    def remove(self, obj_or_string: Any, commit: bool = True) -> None:
+        from haystack.utils import get_identifier
+
+        self.remove_ids([get_identifier(obj_or_string)])
+
+    def remove_ids(self, ids: Iterable[str]) -> None:
+        if not self.setup_complete:
+            self.setup()
+        writer = self.open_writer()
+        try:
+            for key in ids:
+                writer.delete_by_term(ID, key)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def clear(self, models: Sequence[Any] | None = None, commit: bool = True) -> None:
+        if models:
+            return super().clear(models, commit)
+        self.delete_index()
+
+    def delete_index(self) -> None:
+        """Empty the index atomically: readers keep the old generation until they refresh."""
+        try:
+            writer = self.open_writer(self.writable_index())
+            writer.commit(mergetype=CLEAR)
+        except LockError:
+            raise
+        except Exception:
+            # Unreadable index: the only way back is a fresh directory.
+            log.warning("search index at %s is unreadable; recreating it", self.path, exc_info=True)
+            shutil.rmtree(self.path, ignore_errors=True)
+        with _read_lock:
+            _read_indexes.pop(self.path, None)
+        _pool_for(self.path).clear()
+        self.setup()
+
+    def optimize(self) -> None:
+        writer = self.open_writer()
+        writer.commit(optimize=True)
+
+    # -- haystack's own search path ------------------------------------------------------------
+
+    def search(self, query_string: str, **kwargs: Any) -> Any:
+        if not self.setup_complete:
+            self.setup()
+        # Always the latest generation, even after the directory was replaced under us.
+        self.index = self.reading_index()
+        return super().search(query_string, **kwargs)
+
+    def _process_results(self, raw_page: Any, highlight: bool = False, query_string: str = "", **kwargs: Any) -> Any:
+        results = super()._process_results(raw_page, highlight=False, query_string=query_string, **kwargs)
+        if highlight:
+            from .highlight import highlight_html
+
+            for result in results["results"]:
+                text = getattr(result, self.content_field_name, None) or ""
+                result.highlighted = {self.content_field_name: [highlight_html(text, query_string)]}
+        return results
+
+
+class JiebaWhooshEngine(BaseEngine):
+    backend = JiebaWhooshSearchBackend
+    query = WhooshSearchQuery

@@ -1,0 +1,189 @@
+"""Chinese analysis, query parsing and highlighting: pure functions, no database, no index."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from whoosh.analysis import Tokenizer
+
+from search import analyzers
+from search.highlight import hl_spans, hl_url, render, snippet, term_spans
+from search.query import And, Cited, FieldFilter, Not, Or, Phrase, Words, parse_query, parse_year
+
+
+def words(text: str) -> list[str]:
+    return analyzers.query_words(text)
+
+
+def index_tokens(text: str) -> list[tuple[str, int]]:
+    return [(w, pos) for w, pos, _s, _e in analyzers.tokens_with_offsets(text, mode="index")]
+
+
+# --- folding ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("聯合國警察", "联合国警察"),
+        ("安全理事會維持和平行動", "安全理事会维持和平行动"),
+        ("Ｓ／２０１８／１１８３", "s/2018/1183"),
+        ("（联海综合办）", "(联海综合办)"),
+        ("UNITE Aware", "unite aware"),
+    ],
+)
+def test_fold_makes_traditional_full_width_and_case_variants_equal(raw, folded):
+    assert analyzers.fold(raw) == folded
+    assert len(analyzers.fold(raw)) == len(raw)  # offsets stay valid for highlighting
+
+
+# --- segmentation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("term", ["安全理事会", "维持和平行动", "多国安全支助团", "联海综合办", "联合国海地综合办事处"])
+def test_un_vocabulary_terms_are_single_words(term):
+    assert words(f"关于{term}的报告") == ["关于", term, "的", "报告"]
+
+
+def test_index_mode_adds_parts_of_a_word_at_the_words_own_position():
+    tokens = index_tokens("安全理事会决议")
+    positions = {w: pos for w, pos in tokens}
+    assert positions["安全理事会"] == positions["安全"] == positions["理事会"] == 0
+    assert positions["决议"] == 1  # the next precise word follows directly: phrases still match
+    # Queries are cut precisely: no parts, so a query word means the word.
+    assert words("安全理事会决议") == ["安全理事会", "决议"]
+
+
+def test_single_character_words_and_numbers_are_kept_and_punctuation_dropped():
+    assert words("他买了书，第 3 段。") == ["他", "买", "了", "书", "第", "3", "段"]
+
+
+def test_the_tokenizer_survives_pickling_as_whoosh_stores_it_in_the_index():
+    tokenizer = pickle.loads(pickle.dumps(analyzers.JiebaTokenizer()))
+    assert isinstance(tokenizer, Tokenizer)
+    assert [t.text for t in tokenizer("聯合國警察", mode="query")] == ["联合国警察"]
+
+
+def test_split_word_cuts_a_word_into_shorter_dictionary_words():
+    assert analyzers.split_word("维持和平行动") == ["维持和平", "行动"]
+    assert "".join(analyzers.split_word("联海综合办")) == "联海综合办"
+
+
+# --- query parsing ---------------------------------------------------------------------------------
+
+
+def test_phrases_in_ascii_and_chinese_quotes():
+    assert parse_query('"性剥削和性虐待"').root == Phrase("性剥削和性虐待")
+    assert parse_query("“性剥削和性虐待”").root == Phrase("性剥削和性虐待")
+    assert parse_query("「性剥削」 警察").root == And((Phrase("性剥削"), Words("警察")))
+
+
+def test_boolean_operators_and_grouping():
+    assert parse_query("海地 OR 马里").root == Or((Words("海地"), Words("马里")))
+    assert parse_query("警察 NOT 海地").root == And((Words("警察"), Not(Words("海地"))))
+    assert parse_query("警察 -海地").root == And((Words("警察"), Not(Words("海地"))))
+    assert parse_query("(海地 OR 马里) AND 警察").root == And((Or((Words("海地"), Words("马里"))), Words("警察")))
+
+
+def test_field_prefixes():
+    root = parse_query("symbol:S/RES/2645(2022) year:2015-2018 cites:2645(2022) type:报告 警务").root
+    assert root == And(
+        (
+            FieldFilter("symbol", "S/RES/2645(2022)"),
+            FieldFilter("year", "2015-2018"),
+            FieldFilter("cites", "2645(2022)"),
+            FieldFilter("type", "报告"),
+            Words("警务"),
+        )
+    )
+    assert parse_query("(year:2018 警察)").root == And((FieldFilter("year", "2018"), Words("警察")))
+    assert parse_year("2015-2018") == (2015, 2018) and parse_year("2018") == (2018, 2018)
+    assert parse_year("二〇一八") is None
+
+
+def test_whole_query_symbols_and_resolutions_are_recognised():
+    assert parse_query("s/2018/1183").symbol == "S/2018/1183"
+    assert parse_query("ｓ／２０１８／１１８３").symbol == "S/2018/1183"
+    assert parse_query("2645(2022)").resolution == "S/RES/2645(2022)"
+    assert parse_query("第2645(2022)号决议").resolution == "S/RES/2645(2022)"
+    assert parse_query("第 2645 (2022)号决议").resolution == "S/RES/2645(2022)"
+    inside = parse_query("安理会第2645(2022)号决议 警察").root
+    assert inside == And((Words("安理会"), Cited("S/RES/2645(2022)", "第2645(2022)号决议"), Words("警察")))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '"未闭合的引号',
+        "“未闭合",
+        "(海地 OR 马里",
+        "海地)) 警察",
+        "AND",
+        "OR 警察",
+        "警察 NOT",
+        "NOT",
+        "year:",
+        "year:明年 警察",
+        "type:不存在 警察",
+        "cites:xyz",
+        "警察" * 1000,
+        "警察\x00\x07海地\u200b",
+        "((((((((((((((((((((((((((((((((((警察",
+        " ".join(["警察"] * 100),
+    ],
+)
+def test_malformed_queries_never_raise_and_say_what_was_done(raw):
+    parsed = parse_query(raw)
+    from search.compiler import Compiler
+    from search.glossary import Glossary
+
+    class Reader:
+        def doc_frequency(self, field, text):
+            return 1
+
+    compiled = Compiler(Reader(), Glossary(), lambda key: None).compile(parsed.root)
+    assert parsed.notes or compiled.notes
+
+
+def test_a_long_query_is_cut_and_searched_rather_than_refused():
+    parsed = parse_query("警察" * 1000)
+    assert parsed.root is not None and len(parsed.raw) <= 200
+    assert any("过长" in n for n in parsed.notes)
+
+
+# --- highlighting ----------------------------------------------------------------------------------
+
+
+def test_marks_follow_the_indexes_words_not_substrings():
+    text = "安全理事会开会讨论维持和平行动。"
+    marked = [text[s:e] for s, e in term_spans(text, {"会"})]
+    assert marked == []  # 会 inside 理事会 is not a word here
+    marked = [text[s:e] for s, e in term_spans(text, {"和平"})]
+    assert marked == ["和平"]  # a part of 维持和平行动, as the index has it
+    assert [text[s:e] for s, e in term_spans(text, {"维持和平行动", "和平"})] == ["维持和平行动"]
+
+
+def test_snippets_escape_stored_text_and_only_add_mark():
+    text = "<script>alert(1)</script> 联合国警察的作用" + "。" * 300
+    html = str(snippet(text, {"联合国警察"}))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark>联合国警察</mark>" in html
+    assert html.endswith("…")
+    assert str(render("a<b", [(0, 1)])) == "<mark>a</mark>&lt;b"
+
+
+def test_snippet_centres_on_the_matches_of_a_long_paragraph():
+    text = "开头。" * 100 + "这里讨论联合国警察的作用。" + "结尾。" * 100
+    html = str(snippet(text, {"联合国警察"}))
+    assert html.startswith("…") and "<mark>联合国警察</mark>" in html
+    assert len(html) < 260
+
+
+def test_hl_contract_for_the_reading_page():
+    text = "聯合國警察和联合国警察"
+    spans = hl_spans(text, "联合国警察")
+    assert [text[s:e] for s, e in spans] == ["聯合國警察", "联合国警察"]
+    assert hl_spans(text, "\x00" * 5000) == []
+    assert hl_spans(text, None) == []  # type: ignore[arg-type]
+    assert hl_url("/documents/S/2018/1183/#p12", {"警察"}) == "/documents/S/2018/1183/?hl=%E8%AD%A6%E5%AF%9F#p12"
