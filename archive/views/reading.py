@@ -30,7 +30,8 @@ from archive.models import (
     Footnote,
     Paragraph,
 )
-from archive.render import Marker, citation_links, citing_excerpt, footnote_markers, render_text
+from archive.render import Highlight, Marker, citation_links, citing_excerpt, footnote_markers, render_text
+from search.highlight import hl_spans
 
 # --- labels --------------------------------------------------------------------------------------
 
@@ -152,9 +153,12 @@ def _footnote_href(fn: Footnote) -> str:
 
 
 def build_blocks(
-    doc: Document, paragraphs: Iterable[Paragraph], footnotes: dict[int, Footnote]
+    doc: Document, paragraphs: Iterable[Paragraph], footnotes: dict[int, Footnote], hl: str = ""
 ) -> tuple[list[BlockView], dict[str, list[Marker]]]:
-    """Render every block; also return, per footnote anchor, the markers that point to it (for back-links)."""
+    """Render every block; also return, per footnote anchor, the markers that point to it (for back-links).
+
+    ``hl`` is the search words a reader arrived with (``?hl=``): they are marked wherever they occur.
+    """
     views: list[BlockView] = []
     markers_by_footnote: dict[str, list[Marker]] = defaultdict(list)
     rows = list(paragraphs)
@@ -169,7 +173,8 @@ def build_blocks(
         markers = footnote_markers(p.footnote_refs.all(), footnotes, p.anchor, _footnote_href)
         for m in markers:
             markers_by_footnote[m.footnote_anchor].append(m)
-        html = render_text(p.text, citation_links(p.citations.all()), markers)
+        lights = [Highlight(start, end) for start, end in hl_spans(p.text, hl)] if hl else []
+        html = render_text(p.text, citation_links(p.citations.all()), markers, lights)
         views.append(BlockView(p, html, block_label(p), levels.get(p.pk), p is title_block))
     return views, markers_by_footnote
 
@@ -382,7 +387,8 @@ def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
         return render(request, "archive/document_hub.html", {"document": doc, "cited_by": cited_by})
     footnotes = list(doc.footnotes.prefetch_related("citations__target"))
     paragraphs = doc.paragraphs.current().in_reading_order().for_rendering()
-    blocks, markers = build_blocks(doc, paragraphs, {fn.pk: fn for fn in footnotes})
+    hl = request.GET.get("hl", "")[:200]
+    blocks, markers = build_blocks(doc, paragraphs, {fn.pk: fn for fn in footnotes}, hl)
     context = {
         "document": doc,
         "blocks": blocks,

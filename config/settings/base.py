@@ -77,7 +77,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "archive.sqlite3",
-        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
+        # WAL lets readers run during an import; IMMEDIATE takes the write lock when a transaction
+        # starts, so two imports queue for it instead of failing with "database is locked".
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20, "transaction_mode": "IMMEDIATE"},
     }
 }
 if os.environ.get("DATABASE_URL"):

@@ -79,9 +79,6 @@ def test_a_hit_opens_the_document_at_its_paragraph(search_site, page):
     assert state["inView"] and "警务咨询委员会" in state["text"]
 
 
-@pytest.mark.xfail(
-    reason="the reading page does not yet render ?hl= (contract: search.highlight.hl_spans)", strict=False
-)
 def test_the_opened_paragraph_highlights_the_search_words(search_site, page):
     page.goto(f"{search_site}/search/?q=" + "“警务咨询委员会”")
     href = page.locator(".hit__title").first.get_attribute("href")
