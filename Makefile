@@ -33,7 +33,11 @@ lint: $(VENV)/.installed
 
 ## Benchmarks: figures go to bench/out/ and BENCHMARKS.md
 bench: $(VENV)/.installed
-	$(PY) -m bench.run
+	$(PY) -m bench.parse
+	$(PY) -m bench.pages
+	$(PY) -m bench.run --sizes 2000,10000
+	$(PY) -m bench.load
+	$(PY) -m bench.faults
 
 clean:
 	rm -rf $(VENV) var
