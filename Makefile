@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run setup seed test lint bench clean
+.PHONY: run setup test lint bench messages clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.run --sizes 2000,10000
 	$(PY) -m bench.load
 	$(PY) -m bench.faults
+
+## Translations: app strings go to <app>/locale, template strings to locale/ (needs GNU gettext)
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=fixtures --no-obsolete
+	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var
