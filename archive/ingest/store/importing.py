@@ -222,9 +222,15 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
     """Write blocks, footnotes, citations and abbreviations of ``parsed`` for ``doc`` (inside a transaction)."""
     old = {p.anchor: p for p in doc.paragraphs.all()}
     anchors = assign_anchors(parsed.blocks, _existing_blocks(doc, list(old.values())))
-    Citation.objects.filter(paragraph__document=doc).delete()
-    Citation.objects.filter(footnote__document=doc).delete()
-    FootnoteReference.objects.filter(paragraph__document=doc).delete()
+    # Delete by explicit ids, not through a join: PostgreSQL plans a join-delete on a freshly
+    # loaded (unanalysed) table as nested sequential scans, which took seconds per document.
+    old_ids = [p.pk for p in old.values()]
+    old_footnote_ids = list(doc.footnotes.values_list("pk", flat=True))
+    if old_ids:
+        Citation.objects.filter(paragraph_id__in=old_ids).delete()
+        FootnoteReference.objects.filter(paragraph_id__in=old_ids).delete()
+    if old_footnote_ids:
+        Citation.objects.filter(footnote_id__in=old_footnote_ids).delete()
 
     # Retired blocks sort after the current text so positions stay unique among current ones.
     retired_base = len(parsed.blocks)
