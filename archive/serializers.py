@@ -53,6 +53,19 @@ def footnote_data(f: Footnote, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def cited_by_data(c: Citation, request: HttpRequest) -> dict[str, Any]:
+    """Where another document cites this one: the citing paragraph, or the footnote in which it cites."""
+    source = c.paragraph or c.footnote
+    url = c.paragraph.get_permalink() if c.paragraph else c.footnote.get_absolute_url()
+    return {
+        "symbol": source.document.symbol,
+        "id": source.document.public_id,
+        "anchor": source.anchor,
+        "pinpoint": c.pinpoint or None,
+        "url": request.build_absolute_uri(url),
+    }
+
+
 def document_detail_data(
     doc: Document,
     paragraphs: Iterable[Paragraph],
@@ -65,14 +78,5 @@ def document_detail_data(
     data["official_url"] = doc.official_url() or None
     data["paragraphs"] = [paragraph_data(p, request) for p in paragraphs]
     data["footnotes"] = [footnote_data(f, request) for f in footnotes]
-    data["cited_by"] = [
-        {
-            "symbol": c.paragraph.document.symbol,
-            "id": c.paragraph.document.public_id,
-            "anchor": c.paragraph.anchor,
-            "pinpoint": c.pinpoint or None,
-            "url": request.build_absolute_uri(c.paragraph.get_permalink()),
-        }
-        for c in cited_by
-    ]
+    data["cited_by"] = [cited_by_data(c, request) for c in cited_by]
     return data

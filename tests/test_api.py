@@ -63,3 +63,10 @@ def test_detail_uses_a_constant_number_of_queries(client, db, django_assert_num_
     import_text(f"2024 年 1 月 1 日秘书长的报告\n\n{body}\n", symbol="S/2024/5")
     with django_assert_num_queries(7):
         client.get("/api/documents/S/2024/5/")
+
+
+def test_cited_by_includes_citations_made_in_footnotes(client, seeds):
+    data = client.get("/api/documents/S/RES/2185(2014)/").json()
+    from_footnotes = [c for c in data["cited_by"] if c["anchor"].startswith("fn")]
+    assert from_footnotes and from_footnotes[0]["symbol"] == "S/2018/1183"
+    assert from_footnotes[0]["url"] == "http://testserver/documents/S/2018/1183/#fn4"

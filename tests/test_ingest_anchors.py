@@ -1,6 +1,8 @@
 """Anchors are public URLs: they must be predictable for numbered paragraphs and survive re-imports."""
 
-from archive.ingest.anchors import ExistingBlock, assign_anchors, is_anchor
+import re
+
+from archive.ingest.anchors import ANCHOR_PATTERN, ExistingBlock, assign_anchors
 from archive.ingest.types import Block, BlockKind
 
 
@@ -19,7 +21,7 @@ def test_numbered_paragraphs_are_named_by_their_number_and_subparagraphs_by_pare
         (P, "另一段", "13", None),
     )
     assert assign_anchors(doc) == ["h1", "p12", "p12-a", "p13"]
-    assert all(is_anchor(a) for a in assign_anchors(doc))
+    assert all(re.fullmatch(ANCHOR_PATTERN, a) for a in assign_anchors(doc)), "anchors must match the URL route"
 
 
 def test_unnumbered_blocks_keep_their_anchor_when_text_is_corrected_or_moved():

@@ -18,7 +18,6 @@ from difflib import SequenceMatcher
 from .types import Block, BlockKind
 
 ANCHOR_PATTERN = r"[a-z]+[0-9]+(?:-[a-z0-9]+)*"
-_ANCHOR_RE = re.compile(rf"^{ANCHOR_PATTERN}$")
 _COUNTER_RE = re.compile(r"^([hb])([0-9]+)$")
 # Below this similarity an edited block is treated as a different block.
 _FUZZY_MIN_RATIO = 0.75
@@ -29,10 +28,6 @@ class ExistingBlock:
     anchor: str
     kind: str
     text: str
-
-
-def is_anchor(value: str) -> bool:
-    return bool(_ANCHOR_RE.match(value))
 
 
 def _slug(value: str) -> str:

@@ -19,14 +19,6 @@ class CitationQuerySet(models.QuerySet):
         """Citations whose cited text the archive does not hold."""
         return self.filter(Q(target__isnull=True) | Q(target__raw_text=""))
 
-    def for_cited_by(self) -> CitationQuerySet:
-        """Citing paragraphs with their documents, newest citing document first."""
-        return (
-            self.filter(paragraph__isnull=False, paragraph__document__status=DocumentStatus.PUBLISHED)
-            .select_related("paragraph__document")
-            .order_by(models.F("paragraph__document__date").desc(nulls_last=True), "paragraph__position")
-        )
-
     def cited_by(self, document: Document) -> CitationQuerySet:
         """Where other published documents cite ``document``, in paragraphs or footnotes, newest first.
 

@@ -20,9 +20,6 @@ class ParagraphQuerySet(models.QuerySet):
     def in_reading_order(self) -> ParagraphQuerySet:
         return self.order_by("position")
 
-    def with_document(self) -> ParagraphQuerySet:
-        return self.select_related("document")
-
     def for_rendering(self) -> ParagraphQuerySet:
         """Blocks with what the renderer needs (footnote markers, citations, their targets): 2 queries."""
         from .citations import Citation  # citations.py imports this module

@@ -50,7 +50,7 @@ def document_detail(request: HttpRequest, ref: str) -> JsonResponse:
         .prefetch_related("footnote_refs__footnote", "citations__target")
     )
     footnotes = doc.footnotes.prefetch_related("citations__target")
-    cited_by = Citation.objects.for_cited_by().filter(target=doc)
+    cited_by = Citation.objects.cited_by(doc)
     return JsonResponse(
         document_detail_data(doc, paragraphs, footnotes, cited_by, request),
         json_dumps_params={"ensure_ascii": False},

@@ -345,11 +345,6 @@ def _hubs_for(symbols: Iterable[str], exclude: Document) -> dict[str, Document]:
     return found
 
 
-def citation_matches(parsed: ParsedDocument) -> list[CitationMatch]:
-    """All citations of a parsed document, body then footnotes (for previews and reports)."""
-    return [m for b in parsed.blocks for m in b.citations] + [m for f in parsed.footnotes for m in f.citations]
-
-
 def change_symbol(doc: Document, new_symbol: str | None) -> Document:
     """Set or change a document's symbol; every URL served before keeps resolving by redirect."""
     symbol = clean_symbol(new_symbol)
