@@ -12,6 +12,17 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MANIFEST = FIXTURES / "documents.json"
 SEED_FILES = sorted(p.name for p in FIXTURES.glob("0*.txt"))
 
+# A short letter in the seeds' style: a pin-pointed document citation, a resolution, an abbreviation.
+LETTER = """2024 年 3 月 1 日秘书长给安全理事会主席的信
+
+我谨提及我的报告(S/2018/1183，第 12 段)和安全理事会第 2645(2022)号决议。
+
+另一段，说明联合国海地综合办事处(联海综合办)的工作。
+
+安东尼奥·古特雷斯(签名)
+"""
+LIBRARIAN_PASSWORD = "Pa55-word-lib"
+
 
 def seed_text(name_prefix: str) -> str:
     """The raw text of the seed whose file name starts with ``name_prefix`` ("002")."""
@@ -32,3 +43,14 @@ def seeds(db):
         text = (FIXTURES / entry["file"]).read_text(encoding="utf-8")
         by_prefix[entry["file"][:3]] = Document.objects.get(source_sha256=sha256(text))
     return by_prefix
+
+
+@pytest.fixture
+def librarian(db, client):
+    """A librarian created with the documented command, signed in on ``client``."""
+    from django.contrib.auth import get_user_model
+
+    call_command("create_librarian", "lin", "--password", LIBRARIAN_PASSWORD, stdout=open("/dev/null", "w"))
+    user = get_user_model().objects.get(username="lin")
+    client.force_login(user)
+    return user

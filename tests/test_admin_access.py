@@ -8,19 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-PASSWORD = "Pa55-word-lib"
+from tests.conftest import LIBRARIAN_PASSWORD as PASSWORD
 
 
 def create_librarian(name: str = "lin", password: str = PASSWORD) -> None:
     call_command("create_librarian", name, "--password", password, stdout=open(os.devnull, "w"))
-
-
-@pytest.fixture
-def librarian(db, client):
-    create_librarian()
-    user = get_user_model().objects.get(username="lin")
-    client.force_login(user)
-    return user
 
 
 def test_create_librarian_makes_a_staff_member_of_librarians_with_exactly_their_permissions(db):

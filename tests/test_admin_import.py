@@ -7,36 +7,18 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from archive.ingest.store import import_text
 from archive.models import Citation, Document, DocumentStatus, Footnote, Paragraph
+from tests.conftest import LETTER
 
 ADD_URL = "/admin/archive/document/add/"
 
-LETTER = """2024 年 3 月 1 日秘书长给安全理事会主席的信
 
-我谨提及我的报告(S/2018/1183，第 12 段)和安全理事会第 2645(2022)号决议。
-
-另一段，说明联合国海地综合办事处(联海综合办)的工作。
-
-安东尼奥·古特雷斯(签名)
-"""
-
-
-@pytest.fixture
-def librarian(db, client):
-    call_command("create_librarian", "lin", "--password", "Pa55-word-lib", stdout=open(os.devnull, "w"))
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.get(username="lin")
-    client.force_login(user)
-    return user
 
 
 def snapshot():

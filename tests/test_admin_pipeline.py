@@ -19,16 +19,7 @@ from archive.ingest.store import (
     update_footnote_text,
 )
 from archive.models import Abbreviation, Citation, Document, DocumentStatus, Footnote, FootnoteReference, Paragraph
-from tests.conftest import seed_text
-
-LETTER = """2024 年 3 月 1 日秘书长给安全理事会主席的信
-
-我谨提及我的报告(S/2018/1183，第 12 段)和安全理事会第 2645(2022)号决议。
-
-另一段，说明联合国海地综合办事处(联海综合办)的工作。
-
-安东尼奥·古特雷斯(签名)
-"""
+from tests.conftest import LETTER, seed_text
 
 # Numbered paragraphs with a gap, a footnote marker whose footnote is missing, a page header left in
 # the text, and two citation forms the importer does not know.

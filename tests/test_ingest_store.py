@@ -6,16 +6,7 @@ from django.db import transaction
 from archive.ingest.errors import IngestError
 from archive.ingest.store import Outcome, change_symbol, import_text
 from archive.models import Citation, Document, Footnote, Paragraph, SymbolAlias
-from tests.conftest import seed_text
-
-LETTER = """2024 年 3 月 1 日秘书长给安全理事会主席的信
-
-我谨提及我的报告(S/2018/1183，第 12 段)和安全理事会第 2645(2022)号决议。
-
-另一段，说明联合国海地综合办事处(联海综合办)的工作。
-
-安东尼奥·古特雷斯(签名)
-"""
+from tests.conftest import LETTER, seed_text
 
 
 def snapshot():
