@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -31,21 +30,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(config, items):
-    if CHROMIUM:
-        return
-    for item in items:
-        if Path(str(item.fspath)).parent == Path(__file__).parent:
-            if os.environ.get("CI"):
-                item.add_marker(pytest.mark.xfail(reason="Chromium missing in CI", strict=True, run=False))
-            else:
-                item.add_marker(
-                    pytest.mark.skip(reason="Chromium is not installed (apt-get install chromium)")
-                )
-
-
 @pytest.fixture(scope="session")
 def _browser():
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run must install it")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
