@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from archive.ingest import parse
+from archive.ingest.types import ParsedDocument
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MANIFEST = FIXTURES / "documents.json"
 SEED_FILES = sorted(p.name for p in FIXTURES.glob("0*.txt"))
+SEEDS = ("000", "001", "002", "003", "004")
 
 # A short letter in the seeds' style: a pin-pointed document citation, a resolution, an abbreviation.
 LETTER = """2024 年 3 月 1 日秘书长给安全理事会主席的信
@@ -28,6 +33,12 @@ def seed_text(name_prefix: str) -> str:
     """The raw text of the seed whose file name starts with ``name_prefix`` ("002")."""
     (path,) = FIXTURES.glob(f"{name_prefix}_*.txt")
     return path.read_text(encoding="utf-8")
+
+
+@functools.cache
+def parsed_seed(name_prefix: str) -> ParsedDocument:
+    """The seed parsed by the importer's pipeline (cached: parsing is pure)."""
+    return parse(seed_text(name_prefix))
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import pathlib
 import re
 
 import pytest
@@ -11,19 +9,9 @@ import pytest
 from archive.ingest import parse
 from archive.ingest.clean import Layout, LineKind, join_pair, prepare, strip_markdown, tidy
 from archive.ingest.types import Block, ParsedDocument
-
-FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures"
-SEEDS = ("000", "001", "002", "003", "004")
-
-
-def seed(prefix: str) -> str:
-    (path,) = FIXTURES.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
-
-@functools.cache
-def parsed(prefix: str) -> ParsedDocument:
-    return parse(seed(prefix))
+from tests.conftest import SEEDS
+from tests.conftest import parsed_seed as parsed
+from tests.conftest import seed_text as seed
 
 
 def all_texts(doc: ParsedDocument) -> list[str]:

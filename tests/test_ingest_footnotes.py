@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import pathlib
-
 import pytest
 
 from archive.ingest import parse
 from archive.ingest.types import Block, BlockKind, ParsedDocument
-
-FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures"
-
-
-def seed(prefix: str) -> str:
-    (path,) = FIXTURES.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
-
-@functools.cache
-def parsed(prefix: str) -> ParsedDocument:
-    return parse(seed(prefix))
+from tests.conftest import parsed_seed as parsed
 
 
 def paragraph(doc: ParsedDocument, number: str) -> Block:
@@ -42,8 +28,7 @@ def text_after(block: Block, number: str, width: int = 8) -> str:
 
 EXPECTED_BODIES = {
     "1": "联合国和世界银行：《通往和平的道路：防范暴力冲突的包容性方法》(华盛顿特区，2018 年)，第 11-48 页。",
-    "3": "见：安全理事会第 2282(2016)号和大会第 70/262 号双重决议序言部分第八段；"
-    "A/72/707-S/2018/43，第 1 段。",
+    "3": "见：安全理事会第 2282(2016)号和大会第 70/262 号双重决议序言部分第八段；A/72/707-S/2018/43，第 1 段。",
     "4": "第 2185(2014)号决议，序言部分第二十二和第二十三段，以及第 10、11、26、28 段。",
     "5": "第 2382(2017)号决议，序言部分第四和第五段，以及第 5 和第 8 段。",
     "6": "第 2447(2018)号决议，第 1 和第 8 段。",
@@ -61,17 +46,13 @@ def test_002_has_nine_separate_footnotes() -> None:
 
 def test_wrapped_footnote_bodies_are_joined() -> None:
     notes = {f.number: f.text for f in parsed("002").footnotes}
-    assert notes["9"].startswith(
-        "欧洲联盟理事会，加强联合国-欧洲联盟和平行动和危机管理战略伙伴关系的理事会结论"
-    )
+    assert notes["9"].startswith("欧洲联盟理事会，加强联合国-欧洲联盟和平行动和危机管理战略伙伴关系的理事会结论")
     assert "2019-2021 年优先事项，2018 年 9 月 18 日(https://www.consilium.europa.eu/" in notes["9"]
 
 
 def test_spaced_out_footnote_body_is_collapsed() -> None:
     fn2 = parsed("002").footnotes[1].text
-    assert fn2.startswith(
-        "联合国：“改善联合国维和人员安保状况”，2017 年 12 月 19 日。可查阅：https://peacekeeping"
-    )
+    assert fn2.startswith("联合国：“改善联合国维和人员安保状况”，2017 年 12 月 19 日。可查阅：https://peacekeeping")
 
 
 def test_no_footnote_text_remains_in_the_body() -> None:
@@ -242,9 +223,7 @@ def test_wrapped_footnote_line_starting_with_a_number_continues_the_body() -> No
 
 
 def test_text_after_a_footnote_area_without_page_break_is_not_swallowed() -> None:
-    text = "\n".join(
-        ["1. 第一段。1", "", "__________________", "", "1 脚注。", "", "2. 第二段。", "", "3. 第三段。"]
-    )
+    text = "\n".join(["1. 第一段。1", "", "__________________", "", "1 脚注。", "", "2. 第二段。", "", "3. 第三段。"])
     doc = parse(text)
     assert [(f.number, f.text) for f in doc.footnotes] == [("1", "脚注。")]
     assert [b.number for b in doc.blocks] == ["1", "2", "3"]

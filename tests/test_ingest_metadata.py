@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import pathlib
 
 import pytest
 
 from archive.ingest import parse
 from archive.ingest.metadata import detect_date, detect_doc_type, detect_symbol
 from archive.ingest.types import Metadata
-
-FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures"
-
-
-def seed(prefix: str) -> str:
-    (path,) = FIXTURES.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
+from tests.conftest import seed_text as seed
 
 
 @functools.cache

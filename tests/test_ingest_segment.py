@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import pathlib
-
 import pytest
 
-from archive.ingest import parse
 from archive.ingest.clean import Unit
 from archive.ingest.segment import numbering_warnings, segment
 from archive.ingest.types import Block, BlockKind, ParsedDocument
-
-FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures"
-SEEDS = ("000", "001", "002", "003", "004")
-
-
-def seed(prefix: str) -> str:
-    (path,) = FIXTURES.glob(f"{prefix}_*.txt")
-    return path.read_text(encoding="utf-8")
-
-
-@functools.cache
-def parsed(prefix: str) -> ParsedDocument:
-    return parse(seed(prefix))
+from tests.conftest import SEEDS
+from tests.conftest import parsed_seed as parsed
 
 
 def numbers(doc: ParsedDocument) -> list[int]:
