@@ -219,6 +219,20 @@ def split_word(word: str) -> list[str]:
     return [p for p in parts if _is_word(p)]
 
 
+def index_terms(text: str) -> tuple[list[str], list[str]]:
+    """What the index holds for ``text``: the precise words in order, and their sub-words.
+
+    The same tokens :class:`JiebaTokenizer` gives Whoosh in index mode, for an engine that takes
+    text already cut (Elasticsearch, through a whitespace analyzer).
+    """
+    words: list[str] = []
+    parts: list[str] = []
+    for word, _start in precise_words(fold(text)):
+        words.append(word)
+        parts += [part for part, _offset in subwords(word)]
+    return words, parts
+
+
 # --- Whoosh --------------------------------------------------------------------------------------
 
 

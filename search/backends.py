@@ -26,7 +26,7 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from haystack.backends import BaseEngine
@@ -134,6 +134,8 @@ def _pool_for(path: str) -> _SearcherPool:
 
 
 class JiebaWhooshSearchBackend(WhooshSearchBackend):
+    engine_name = "whoosh"
+
     def __init__(self, connection_alias: str, **connection_options: Any) -> None:
         super().__init__(connection_alias, **connection_options)
         self.workers = int(connection_options.get("WORKERS") or analyzers.worker_count())
@@ -297,6 +299,39 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                 writer.delete_by_term(ID, key)
         for doc in docs:
             writer.add_document(**doc)
+
+    def rewrite_documents(
+        self,
+        doc_ids: Sequence[int],
+        keys: Sequence[str],
+        read: Callable[[], list[dict[str, Any]]],
+        timeout: float | None = None,
+    ) -> int:
+        """Replace every entry of ``doc_ids`` (and drop ``keys``) by what ``read()`` returns; one commit.
+
+        ``read`` runs while this process holds the write lock, so the last writer always writes
+        the latest committed state.  Returns the number of entries written.
+        """
+        if not self.setup_complete:
+            self.setup()
+        writer = self.open_writer(self.writable_index(), timeout=timeout)
+        try:
+            for key in keys:
+                writer.delete_by_term(ID, key)
+            for doc_id in doc_ids:
+                writer.delete_by_term("doc_id", str(doc_id))
+            docs = read()
+            self.write_documents(writer, docs, replace=False)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return len(docs)
+
+    def stored_entries(self) -> Iterator[dict[str, Any]]:
+        """The stored fields of every entry (for the drift check); SearchUnavailable if unreadable."""
+        with self.searcher() as searcher:
+            yield from searcher.reader().all_stored_fields()
 
     def _can_fork(self) -> bool:
         # Forking a process that runs other threads (a web server, the index queue) can deadlock

@@ -1,4 +1,9 @@
-"""Turn a parsed query (:mod:`search.query`) into a Whoosh query over the jieba-segmented index.
+"""Turn a parsed query (:mod:`search.query`) into an engine query over the jieba-segmented index.
+
+One compiler serves both engines: it decides *what* is searched (which words, which phrases,
+which glossary forms) and a :class:`QueryBuilder` says how that is spelled — Whoosh query objects
+(:class:`WhooshBuilder`, here) or Elasticsearch query DSL (:mod:`search.elastic.query`).  So the
+two engines look for the same tokens.
 
 * Unquoted text is cut with jieba's precise mode (what the index holds at each position) and every
   word is required.  A run of single characters (an unknown name that jieba could only split into
@@ -13,9 +18,9 @@ The compiler also collects the words to highlight (every non-negated word, expan
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 from whoosh import query as wq
@@ -31,9 +36,66 @@ TEXT = "text"
 MAX_VARIANTS = 6
 
 
+class QueryBuilder(Protocol):
+    """How one engine spells the compiler's decisions."""
+
+    def known(self, word: str) -> bool | None:
+        """Whether the index holds ``word`` whole; None when the engine cannot tell cheaply."""
+
+    def term(self, field: str, value: str) -> Any: ...
+
+    def phrase(self, words: Sequence[str]) -> Any: ...
+
+    def all_of(self, queries: Sequence[Any]) -> Any: ...
+
+    def any_of(self, queries: Sequence[Any]) -> Any: ...
+
+    def negate(self, query: Any) -> Any: ...
+
+    def is_negation(self, query: Any) -> bool: ...
+
+    def everything(self) -> Any: ...
+
+    def year_range(self, first: int, last: int) -> Any: ...
+
+
+class WhooshBuilder:
+    """Whoosh query objects; word lookups ask the open index reader."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+
+    def known(self, word: str) -> bool:
+        return self.reader.doc_frequency(TEXT, word) > 0
+
+    def term(self, field: str, value: str) -> wq.Query:
+        return wq.Term(field, value)
+
+    def phrase(self, words: Sequence[str]) -> wq.Query:
+        return wq.Phrase(TEXT, list(words))
+
+    def all_of(self, queries: Sequence[wq.Query]) -> wq.Query:
+        return wq.And(list(queries))
+
+    def any_of(self, queries: Sequence[wq.Query]) -> wq.Query:
+        return wq.Or(list(queries))
+
+    def negate(self, query: wq.Query) -> wq.Query:
+        return wq.Not(query)
+
+    def is_negation(self, query: wq.Query) -> bool:
+        return isinstance(query, wq.Not)
+
+    def everything(self) -> wq.Query:
+        return wq.Every()
+
+    def year_range(self, first: int, last: int) -> wq.Query:
+        return wq.NumericRange("year", first, last)
+
+
 @dataclass
 class Compiled:
-    query: wq.Query | None
+    query: Any
     highlight: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     # Glossary forms found in the query and what they were expanded to (for the interface).
@@ -59,11 +121,11 @@ def cited_symbol(value: str) -> str | None:
 class Compiler:
     def __init__(
         self,
-        reader: Any,
+        builder: QueryBuilder,
         glossary: Glossary,
         resolve_symbol: Callable[[str], int | None],
     ) -> None:
-        self.reader = reader
+        self.b = builder
         self.glossary = glossary
         self.resolve_symbol = resolve_symbol
         self.result = Compiled(None)
@@ -72,12 +134,12 @@ class Compiler:
 
     def compile(self, node: Node | None) -> Compiled:
         q = self._node(node)
-        if q is not None and _only_negative(q):
-            q = wq.And([wq.Every(), q])
+        if q is not None and self.b.is_negation(q):
+            q = self.b.all_of([self.b.everything(), q])
         self.result.query = q
         return self.result
 
-    def _node(self, node: Node | None, negated: bool = False) -> wq.Query | None:
+    def _node(self, node: Node | None, negated: bool = False) -> Any:
         if node is None:
             return None
         if isinstance(node, Words):
@@ -86,25 +148,26 @@ class Compiler:
             return self._phrase(node.text, negated)
         if isinstance(node, Cited):
             text_q = self._phrase(node.text, negated)
-            cites = wq.Term("cites", node.symbol)
-            return wq.Or([cites, text_q]) if text_q is not None else cites
+            cites = self.b.term("cites", node.symbol)
+            return self.b.any_of([cites, text_q]) if text_q is not None else cites
         if isinstance(node, FieldFilter):
             return self._field(node)
         if isinstance(node, Not):
             inner = self._node(node.node, not negated)
-            return wq.Not(inner) if inner is not None else None
+            return self.b.negate(inner) if inner is not None else None
         children = [q for q in (self._node(n, negated) for n in node.nodes) if q is not None]
         if not children:
             return None
         if len(children) == 1:
             return children[0]
+        b = self.b
         if isinstance(node, And):
-            if all(isinstance(c, wq.Not) for c in children):
-                children.insert(0, wq.Every())
-            return wq.And(children)
+            if all(b.is_negation(c) for c in children):
+                children.insert(0, b.everything())
+            return b.all_of(children)
         assert isinstance(node, Or)
-        # A negative branch in an OR means "everything except": Whoosh needs it spelled out.
-        return wq.Or([wq.And([wq.Every(), c]) if isinstance(c, wq.Not) else c for c in children])
+        # A negative branch in an OR means "everything except": spelled out for both engines.
+        return b.any_of([b.all_of([b.everything(), c]) if b.is_negation(c) else c for c in children])
 
     # -- text ------------------------------------------------------------------------------------
 
@@ -112,36 +175,42 @@ class Compiler:
         if not negated:
             self.result.highlight.update(words)
 
-    def _term(self, word: str, negated: bool) -> wq.Query:
+    def _term(self, word: str, negated: bool) -> Any:
         """One precise-cut word; a word the index never saw whole is looked for as its parts."""
-        if len(word) > 1 and self.reader.doc_frequency(TEXT, word) == 0:
+        known = self.b.known(word) if len(word) > 1 else True
+        if not known:
             parts = analyzers.split_word(word)
             if len(parts) > 1:
                 self._remember(parts, negated)
-                return wq.Phrase(TEXT, parts)
+                parts_q = self.b.phrase(parts)
+                if known is False:
+                    return parts_q
+                # The engine cannot tell: look for the word whole or as its parts.
+                self._remember([word], negated)
+                return self.b.any_of([self.b.term(TEXT, word), parts_q])
         self._remember([word], negated)
-        return wq.Term(TEXT, word)
+        return self.b.term(TEXT, word)
 
-    def _sequence(self, words: list[str], negated: bool) -> wq.Query | None:
+    def _sequence(self, words: list[str], negated: bool) -> Any:
         """Words that must stand next to each other, in order."""
         if not words:
             return None
         if len(words) == 1:
             return self._term(words[0], negated)
         self._remember(words, negated)
-        phrase: wq.Query = wq.Phrase(TEXT, words)
+        phrase = self.b.phrase(words)
         whole = "".join(words)
         # The index also holds sub-words at their word's position; a phrase that is itself one
         # indexed word (a part of a longer compound) is found as that word.
-        if self.reader.doc_frequency(TEXT, whole) > 0:
+        if self.b.known(whole) is not False:
             self._remember([whole], negated)
-            phrase = wq.Or([phrase, wq.Term(TEXT, whole)])
+            phrase = self.b.any_of([phrase, self.b.term(TEXT, whole)])
         return phrase
 
-    def _chunk(self, folded: str, negated: bool) -> list[wq.Query]:
+    def _chunk(self, folded: str, negated: bool) -> list[Any]:
         """Queries for unquoted, glossary-free text: each word required; single-char runs kept together."""
         words = [w for w, _start in analyzers.precise_words(folded)]
-        out: list[wq.Query] = []
+        out: list[Any] = []
         run: list[str] = []
 
         def flush() -> None:
@@ -165,23 +234,23 @@ class Compiler:
         self.result.expansions.setdefault(form, others)
         return [form, *others]
 
-    def _words(self, text: str, negated: bool) -> wq.Query | None:
+    def _words(self, text: str, negated: bool) -> Any:
         folded = analyzers.fold(text)
-        parts: list[wq.Query] = []
+        parts: list[Any] = []
         last = 0
         for start, end, form in self.glossary.forms_in(folded):
             parts += self._chunk(folded[last:start], negated)
             alts = [self._sequence(analyzers.query_words(f), negated) for f in self._glossary_alternatives(form)]
             alts = [a for a in alts if a is not None]
             if alts:
-                parts.append(wq.Or(alts) if len(alts) > 1 else alts[0])
+                parts.append(self.b.any_of(alts) if len(alts) > 1 else alts[0])
             last = end
         parts += self._chunk(folded[last:], negated)
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+        return parts[0] if len(parts) == 1 else self.b.all_of(parts)
 
-    def _phrase(self, text: str, negated: bool) -> wq.Query | None:
+    def _phrase(self, text: str, negated: bool) -> Any:
         folded = analyzers.fold(text)
         variants = [folded]
         for _start, _end, form in self.glossary.forms_in(folded):
@@ -191,11 +260,11 @@ class Compiler:
         queries = [q for q in (self._sequence(analyzers.query_words(v), negated) for v in variants) if q is not None]
         if not queries:
             return None
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+        return queries[0] if len(queries) == 1 else self.b.any_of(queries)
 
     # -- fields ----------------------------------------------------------------------------------
 
-    def _field(self, node: FieldFilter) -> wq.Query | None:
+    def _field(self, node: FieldFilter) -> Any:
         notes = self.result.notes
         if node.name == "year":
             years = parse_year(node.value)
@@ -204,7 +273,7 @@ class Compiler:
                     _("“year:%(value)s” 不是年份或年份范围（如 2018、2015-2018），已忽略。") % {"value": node.value}
                 )
                 return None
-            return wq.NumericRange("year", years[0], min(years[1], 9999))
+            return self.b.year_range(years[0], min(years[1], 9999))
         if node.name == "type":
             value = doc_type_value(node.value)
             if value is None:
@@ -213,20 +282,16 @@ class Compiler:
                     _("未知的文件类型“%(value)s”，已忽略；可用：%(labels)s。") % {"value": node.value, "labels": labels}
                 )
                 return None
-            return wq.Term("doc_type", value)
+            return self.b.term("doc_type", value)
         if node.name == "cites":
             symbol = cited_symbol(node.value)
             if symbol is None:
                 notes.append(_("“cites:%(value)s” 不是有效的文号或决议编号，已忽略。") % {"value": node.value})
                 return None
-            return wq.Term("cites", symbol)
+            return self.b.term("cites", symbol)
         # symbol: the document itself (old symbols redirect, so they are resolved through the database)
         key = symbol_lookup_key(node.value)
         doc_id = self.resolve_symbol(key)
         if doc_id is None:
-            return wq.Term("symbol", key)
-        return wq.Term("doc_id", str(doc_id))
-
-
-def _only_negative(q: wq.Query) -> bool:
-    return isinstance(q, wq.Not)
+            return self.b.term("symbol", key)
+        return self.b.term("doc_id", str(doc_id))

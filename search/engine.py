@@ -16,6 +16,9 @@ The flow of :func:`run`:
 Facet counts use per-segment arrays (:mod:`search.facets`), so counting is ``Counter`` work in C,
 not a Whoosh column lookup per matching entry.  Year and type counts ignore their own filter, so
 a reader can switch between them; the cited-symbol counts describe the current results.
+
+Steps 1, 5 and 6 are shared by both engines; with ``SEARCH_URL`` set, steps 2–4 run in
+Elasticsearch instead (:mod:`search.elastic.search`), with the same compiler and the same facets.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from archive.models import Document, DocumentStatus, DocumentType, Footnote, Par
 
 from . import docsets, facets, glossary
 from .backends import SearchUnavailable
-from .compiler import TEXT, Compiled, Compiler, cited_symbol, doc_type_value
+from .compiler import TEXT, Compiled, Compiler, WhooshBuilder, cited_symbol, doc_type_value
 from .highlight import hl_url, snippets_for
 from .indexing import backend
 from .query import FieldFilter, Or, ParsedQuery, parse_query
@@ -170,7 +173,7 @@ def _fetch_blocks(stored: Sequence[dict[str, Any]]) -> list[Paragraph | Footnote
     return out
 
 
-def _suggestions(parsed: ParsedQuery, compiled: Compiled | None, params: SearchParams) -> list[Suggestion]:
+def suggest(parsed: ParsedQuery, compiled: Compiled | None, params: SearchParams) -> list[Suggestion]:
     """What to try when nothing matched: the other glossary form, a looser query, no filters."""
     out: list[Suggestion] = []
     q = parsed.raw
@@ -238,7 +241,8 @@ def run(params: SearchParams) -> Outcome:
         outcome.cites_symbol = parsed.resolution
         outcome.notes.append(_("显示引用 %(symbol)s 的段落。") % {"symbol": parsed.resolution})
 
-    filters: list[wq.Query] = []
+    # Exact (field, value) conditions every hit must meet; each engine spells them its own way.
+    filters: list[tuple[str, str]] = []
     if params.document:
         doc = resolve_document(params.document)
         outcome.document = doc
@@ -246,7 +250,7 @@ def run(params: SearchParams) -> Outcome:
             outcome.notes.append(_("没有找到文件“%(ref)s”，已忽略此筛选条件。") % {"ref": params.document})
             params.document = None
         else:
-            filters.append(wq.Term("doc_id", str(doc.pk)))
+            filters.append(("doc_id", str(doc.pk)))
     if params.cites:
         symbol = cited_symbol(params.cites)
         if symbol is None:
@@ -256,7 +260,7 @@ def run(params: SearchParams) -> Outcome:
             params.cites = None
         else:
             params.cites = outcome.cites_symbol = symbol
-            filters.append(wq.Term("cites", symbol))
+            filters.append(("cites", symbol))
     if params.doc_type:
         value = doc_type_value(params.doc_type)
         if value is None:
@@ -269,6 +273,10 @@ def run(params: SearchParams) -> Outcome:
         return outcome  # nothing asked yet: the empty search page
 
     be = backend()
+    if getattr(be, "engine_name", "") == "elasticsearch":
+        from .elastic.search import execute
+
+        return execute(be, params, parsed, text_root, filters, outcome)
     with be.searcher() as searcher:
         try:
             return _execute(searcher, be.path, params, parsed, text_root, filters, outcome)
@@ -317,8 +325,10 @@ def warm_up() -> None:
     The first search after a start or a rebuild otherwise pays for every segment at once (about
     a second at 10,000 documents).  Run in a background thread at start-up (SEARCH_WARM_UP=1).
     """
+    be = backend()
+    if getattr(be, "engine_name", "") != "whoosh":
+        return  # Elasticsearch keeps its own caches warm
     try:
-        be = backend()
         with be.searcher() as searcher:
             for leaf in docsets.leaves(searcher):
                 facets.arrays_for(leaf, be.path)
@@ -333,19 +343,16 @@ def _execute(
     params: SearchParams,
     parsed: ParsedQuery,
     text_root: Any,
-    filters: list[wq.Query],
+    filters: list[tuple[str, str]],
     outcome: Outcome,
 ) -> Outcome:
-    outcome.searched = True
-    compiled = Compiler(searcher.reader(), glossary.current(), _symbol_doc_id).compile(text_root)
-    outcome.notes += compiled.notes
-    outcome.expansions = compiled.expansions
+    compiled = compile_query(WhooshBuilder(searcher.reader()), text_root, outcome)
     text_q = compiled.query
     if text_q is None and text_root is not None and not filters:
         # Everything typed was dropped as malformed: nothing to search for.
-        outcome.suggestions = _suggestions(parsed, compiled, params)
+        outcome.suggestions = suggest(parsed, compiled, params)
         return outcome
-    must = [q for q in (text_q, *filters) if q is not None]
+    must = [q for q in (text_q, *(wq.Term(f, v) for f, v in filters)) if q is not None]
     base_q = must[0] if len(must) == 1 else (wq.And(must) if must else wq.Every())
 
     # Year and type filters apply on the per-segment arrays so that each facet can ignore its own.
@@ -375,37 +382,20 @@ def _execute(
         cite_counts.update(chain.from_iterable(map(arrays.cites.__getitem__, final & arrays.citing)))
         finals.append((leaf, arrays, final))
 
-    outcome.total = sum(len(final) for _leaf, _arrays, final in finals)
-    outcome.num_pages = max(1, -(-outcome.total // params.per_page)) if outcome.total else 0
-    outcome.years = [
-        FacetValue(str(y), str(y), c, selected=year_on and lo <= y <= hi)
-        for y, c in sorted(year_counts.items(), reverse=True)
-        if y
-    ]
-    labels = dict(DocumentType.choices)
-    outcome.types = [
-        FacetValue(
-            facets.type_values[code],
-            str(labels.get(facets.type_values[code], facets.type_values[code])),
-            c,
-            selected=code == type_code,
-        )
-        for code, c in type_counts.most_common()
-    ]
-    outcome.cites = [
-        FacetValue(
-            facets.cite_symbols[code], facets.cite_symbols[code], c, selected=facets.cite_symbols[code] == params.cites
-        )
-        for code, c in cite_counts.most_common(CITES_FACET_SIZE)
-    ]
+    set_counts(
+        outcome,
+        sum(len(final) for _leaf, _arrays, final in finals),
+        year_counts,
+        Counter({facets.type_values[code]: n for code, n in type_counts.items()}),
+        Counter({facets.cite_symbols[code]: n for code, n in cite_counts.items()}),
+    )
     if not outcome.total:
-        outcome.suggestions = _suggestions(parsed, compiled, params)
+        outcome.suggestions = suggest(parsed, compiled, params)
         return outcome
 
     params.page = min(params.page, outcome.num_pages)
     start = (params.page - 1) * params.per_page
     end = start + params.per_page
-    scores: dict[int, float] = {}
     score_q = positive_part(base_q) if text_q is not None else None
     terms = scoring_terms(score_q)
     scores: dict[int, float] = {}
@@ -421,10 +411,61 @@ def _execute(
         page_docs = [d for _key, d in heapq.nsmallest(end, candidates)][start:end]
 
     stored = [searcher.stored_fields(d) for d in page_docs]
-    terms = compiled.highlight
+    fill_page(outcome, stored, [scores.get(d) for d in page_docs], compiled.highlight)
+    return outcome
+
+
+# --- shared by both engines ---------------------------------------------------------------------------
+
+
+def compile_query(builder: Any, text_root: Any, outcome: Outcome) -> Compiled:
+    """The typed query in one engine's terms; its notes and glossary expansions go to the outcome."""
+    outcome.searched = True
+    compiled = Compiler(builder, glossary.current(), _symbol_doc_id).compile(text_root)
+    outcome.notes += compiled.notes
+    outcome.expansions = compiled.expansions
+    return compiled
+
+
+def set_counts(
+    outcome: Outcome,
+    total: int,
+    years: Counter[int],
+    types: Counter[str],
+    cites: Counter[str],
+) -> None:
+    """Total, page count and the three facets (years newest first, the rest by count)."""
+    params = outcome.params
+    outcome.total = total
+    outcome.num_pages = max(1, -(-total // params.per_page)) if total else 0
+    lo, hi = params.year_from or 0, params.year_to or 65535
+    year_on = bool(params.year_from or params.year_to)
+    outcome.years = [
+        FacetValue(str(y), str(y), c, selected=year_on and lo <= y <= hi)
+        for y, c in sorted(years.items(), reverse=True)
+        if y
+    ]
+    labels = dict(DocumentType.choices)
+    outcome.types = [
+        FacetValue(value, str(labels.get(value, value)), c, selected=value == params.doc_type)
+        for value, c in types.most_common()
+    ]
+    outcome.cites = [
+        FacetValue(symbol, symbol, c, selected=symbol == params.cites)
+        for symbol, c in cites.most_common(CITES_FACET_SIZE)
+    ]
+
+
+def fill_page(
+    outcome: Outcome,
+    stored: Sequence[dict[str, Any]],
+    scores: Sequence[float | None],
+    highlight: set[str],
+) -> None:
+    """Hits for one page of index entries (haystack's stored fields), in the engine's order."""
     blocks = _fetch_blocks(stored)
-    snippets = snippets_for([(b.text if b is not None else "") for b in blocks], terms)
-    for docnum, block, snip in zip(page_docs, blocks, snippets, strict=True):
+    snippets = snippets_for([(b.text if b is not None else "") for b in blocks], highlight)
+    for score, block, snip in zip(scores, blocks, snippets, strict=True):
         if block is None:
             continue  # deleted or unpublished since the index last heard of it
         outcome.hits.append(
@@ -432,10 +473,9 @@ def _execute(
                 kind="footnote" if isinstance(block, Footnote) else "paragraph",
                 block=block,
                 document=block.document,
-                url=hl_url(block.get_absolute_url(), terms),
+                url=hl_url(block.get_absolute_url(), highlight),
                 snippet=snip,
                 label=block_label(block),
-                score=scores.get(docnum),
+                score=score,
             )
         )
-    return outcome

@@ -7,6 +7,8 @@ state of those documents from the database and writes it.  Reading under the loc
 last writer always writes the latest committed state, whatever order the saves happened in; a
 failed attempt puts the work back and tries again, so a busy index delays an update but never
 loses it or shows the librarian an error.  A process that exits waits (bounded) for its queue.
+On Elasticsearch (``SEARCH_URL``) there is no lock: the backend's ``rewrite_documents`` reads and
+writes, and a failed request is retried the same way.
 
 Work is coalesced by document: a cascade delete of 100 paragraphs is one rewrite of one document.
 """
@@ -25,7 +27,6 @@ from typing import Any
 from django.db import close_old_connections
 from django.db import connections as db_connections
 from haystack import connections
-from haystack.constants import ID
 
 from archive.models import Document, Footnote, Paragraph
 
@@ -54,31 +55,19 @@ def block_indexes() -> list[Any]:
 def write_documents(doc_ids: Iterable[int], keys: Iterable[str] = (), timeout: float | None = None) -> int:
     """Make the index hold exactly the current state of ``doc_ids`` (and drop ``keys``); one commit.
 
-    Returns the number of index entries written.  Raises LockError if the lock stays busy.
+    Returns the number of index entries written.  Raises (LockError, a connection error) when the
+    engine cannot take the write now; the queue then retries.
     """
     be = backend()
-    if not be.setup_complete:
-        be.setup()
     ids = sorted(set(doc_ids))
-    ix = be.writable_index()
-    writer = be.open_writer(ix, timeout=timeout)
-    written = 0
-    try:
-        for key in keys:
-            writer.delete_by_term(ID, key)
-        for doc_id in ids:
-            writer.delete_by_term("doc_id", str(doc_id))
+
+    def read() -> list[dict[str, Any]]:
         docs: list[dict[str, Any]] = []
         for index in block_indexes():
-            qs = index.index_queryset().filter(document_id__in=ids)
-            docs += be.prepare_documents(index, qs)
-        be.write_documents(writer, docs, replace=False)
-        written = len(docs)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    return written
+            docs += be.prepare_documents(index, index.index_queryset().filter(document_id__in=ids))
+        return docs
+
+    return be.rewrite_documents(ids, sorted(set(keys)), read, timeout=timeout)
 
 
 def indexable_document_ids() -> list[int]:
@@ -199,7 +188,7 @@ class IndexQueue:
         docs = sorted(batch.docs)
         if not be.index_exists():
             # The index was deleted (or never built): rebuild it whole rather than hold a fragment.
-            log.warning("search index missing at %s: rebuilding it from the database", be.path)
+            log.warning("search index missing: rebuilding it from the database")
             docs = sorted(set(docs) | set(indexable_document_ids()))
         keys = sorted(batch.keys)
         for start in range(0, max(len(docs), 1), CHUNK):

@@ -135,14 +135,14 @@ def test_whole_query_symbols_and_resolutions_are_recognised():
 )
 def test_malformed_queries_never_raise_and_say_what_was_done(raw):
     parsed = parse_query(raw)
-    from search.compiler import Compiler
+    from search.compiler import Compiler, WhooshBuilder
     from search.glossary import Glossary
 
     class Reader:
         def doc_frequency(self, field, text):
             return 1
 
-    compiled = Compiler(Reader(), Glossary(), lambda key: None).compile(parsed.root)
+    compiled = Compiler(WhooshBuilder(Reader()), Glossary(), lambda key: None).compile(parsed.root)
     assert parsed.notes or compiled.notes
 
 

@@ -8,6 +8,7 @@ and after, so no test sees another's pending updates.
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,33 @@ def test_indexed_seeds_fixture_indexes_every_current_block(indexed_seeds):
     assert set(actual) == set(expected) and not duplicates
     assert len(expected) > 400
     assert Document.objects.with_text().count() == 5
+
+
+@pytest.fixture
+def use_elasticsearch(monkeypatch):
+    """Point the site's search at the Elasticsearch index named by a SEARCH_URL, for this test.
+
+    Returns a function ``(search_url) -> backend``; the connection is built by the same settings
+    code production uses, and everything (views, index queue, commands) goes through it.
+    """
+    from haystack import connections
+
+    from config.settings.base import elasticsearch_connection
+
+    assert indexing.queue.wait_idle(60), "index updates of an earlier test are still pending"
+
+    # A new alias per connection: haystack caches backends per thread and alias.
+    alias = f"elasticsearch-{uuid.uuid4().hex[:8]}"
+
+    def connect(search_url: str):
+        connections.connections_info[alias] = elasticsearch_connection(search_url)
+        monkeypatch.setattr(indexing, "USING", alias)
+        glossary.invalidate()
+        return connections.reload(alias).get_backend()
+
+    yield connect
+    # Back to Whoosh first: updates still retrying against an unreachable server land there.
+    monkeypatch.undo()
+    indexing.queue.wait_idle(60)
+    connections.connections_info.pop(alias, None)
+    glossary.invalidate()

@@ -1,9 +1,12 @@
 """Settings shared by every environment.  Environment-specific files import from here."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -133,14 +136,40 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"
 
+
+def elasticsearch_connection(url: str) -> dict[str, object]:
+    """haystack settings for ``SEARCH_URL=http(s)://[user:password@]host:port/index-name``."""
+    parts = urlsplit(url)
+    index = parts.path.strip("/")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ImproperlyConfigured(f"SEARCH_URL must be http(s)://host:port/index-name, not {url!r}.")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", index):
+        raise ImproperlyConfigured(
+            f"SEARCH_URL must end in an Elasticsearch index name (lower case, no '/'), not {index!r}."
+        )
+    return {
+        # jieba-segmenting subclass of haystack's Elasticsearch 7 backend (search/elastic/).
+        "ENGINE": "search.elastic.JiebaElasticsearchEngine",
+        "URL": urlunsplit((parts.scheme, parts.netloc, "/", "", "")),
+        "INDEX_NAME": index,
+        # Seconds before a search or an index write gives up (the page then says "unavailable").
+        "TIMEOUT": float(os.environ.get("SEARCH_TIMEOUT", "5")),
+        # Errors reach our code (503 page, retrying index queue) instead of haystack's log.
+        "SILENTLY_FAIL": False,
+    }
+
+
+WHOOSH_CONNECTION = {
+    # jieba-segmenting subclass of haystack's Whoosh backend (search/backends.py).
+    "ENGINE": "search.backends.JiebaWhooshEngine",
+    "PATH": str(DATA_DIR / "whoosh_index"),
+    # Large batches: each batch is one Whoosh segment; few segments keep queries fast.
+    "BATCH_SIZE": 50000,
+}
+# Whoosh in the data directory unless SEARCH_URL names an Elasticsearch index (ARCHITECTURE.md).
+SEARCH_URL = os.environ.get("SEARCH_URL", "").strip()
 HAYSTACK_CONNECTIONS = {
-    "default": {
-        # jieba-segmenting subclass of haystack's Whoosh backend (search/backends.py).
-        "ENGINE": "search.backends.JiebaWhooshEngine",
-        "PATH": str(DATA_DIR / "whoosh_index"),
-        # Large batches: each batch is one Whoosh segment; few segments keep queries fast.
-        "BATCH_SIZE": 50000,
-    },
+    "default": elasticsearch_connection(SEARCH_URL) if SEARCH_URL else WHOOSH_CONNECTION,
 }
 # Index writes go through search.indexing's after-commit queue, never haystack's save hooks.
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"

@@ -3,11 +3,13 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import HAYSTACK_CONNECTIONS
+from .base import WHOOSH_CONNECTION
 
 # Tests never touch the developer's var/: each run gets its own data directory.
 DATA_DIR = Path(os.environ.get("ARCHIVE_TEST_DATA_DIR") or tempfile.mkdtemp(prefix="archive-test-"))
-HAYSTACK_CONNECTIONS["default"]["PATH"] = str(DATA_DIR / "whoosh_index")
+# The suite runs on Whoosh even when SEARCH_URL is set: the Elasticsearch tests
+# (tests/test_search_elastic_live.py) make their own connection to a throw-away index.
+HAYSTACK_CONNECTIONS = {"default": {**WHOOSH_CONNECTION, "PATH": str(DATA_DIR / "whoosh_index")}}
 MEDIA_ROOT = DATA_DIR / "uploads"
 STATIC_ROOT = DATA_DIR / "static"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -34,15 +34,13 @@ def database_entries() -> dict[str, tuple[str, int]]:
 
 def index_entries() -> tuple[dict[str, tuple[str, int]], list[str]]:
     """index id → (digest, document id) of what the index holds, and ids found more than once."""
-    be = indexing.backend()
     found: dict[str, tuple[str, int]] = {}
     duplicates: list[str] = []
-    with be.searcher() as searcher:
-        for fields in searcher.reader().all_stored_fields():
-            key = fields.get("id", "")
-            if key in found:
-                duplicates.append(key)
-            found[key] = (fields.get("digest", ""), int(fields.get("doc_id") or 0))
+    for fields in indexing.backend().stored_entries():
+        key = fields.get("id", "")
+        if key in found:
+            duplicates.append(key)
+        found[key] = (fields.get("digest", ""), int(fields.get("doc_id") or 0))
     return found, duplicates
 
 

@@ -1,0 +1,239 @@
+"""haystack's Elasticsearch 7 backend, subclassed so that Elasticsearch sees the tokens Whoosh sees.
+
+What changes against ``haystack.backends.elasticsearch7_backend`` (site-packages is never patched):
+
+* **Tokens.**  jieba runs in our code (:func:`search.analyzers.index_terms`: folding, the UN
+  vocabulary, precise cut): ``text`` holds the precise words joined by spaces and is analysed by a
+  plain ``whitespace`` analyzer, so positions (and phrases) are jieba's; ``text_parts`` holds the
+  sub-words that Whoosh keeps at their word's position.  haystack's default mapping (snowball)
+  would cut Chinese into single characters.
+* **Mapping.**  Set once, when the index is created, from the same field list as the Whoosh schema
+  (``search.schema.FIELD_SPECS``); ``dynamic: strict`` refuses a field the mapping does not know.
+  An index created with another mapping is reported, not silently reused: ``rebuild_index``.
+* **Writes.**  :meth:`rewrite_documents` indexes a document's blocks first and then deletes its
+  entries that are no longer current, so a reader never finds a re-imported document missing.
+* **Failures.**  A connection error, a timeout or a missing index raises
+  :class:`search.backends.SearchUnavailable` on the reading side; writes raise, and the index queue
+  retries them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import elasticsearch
+from elasticsearch.helpers import bulk, scan
+from haystack.backends import BaseEngine
+from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchBackend, Elasticsearch7SearchQuery
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from haystack.exceptions import SkipDocument
+
+from .. import analyzers
+from ..backends import SearchUnavailable
+from ..schema import FIELD_SPECS
+
+log = logging.getLogger(__name__)
+
+TEXT = "text"
+PARTS = "text_parts"
+WORDS_ANALYZER = "jieba_words"
+
+# Our index field kinds (search/schema.py) → Elasticsearch field mappings.
+KIND_MAPPINGS: dict[str, dict[str, Any]] = {
+    "text": {"type": "text", "analyzer": WORDS_ANALYZER},
+    "id": {"type": "keyword"},
+    "id_sortable": {"type": "keyword"},
+    "keyword": {"type": "keyword"},
+    "year": {"type": "integer"},
+    # Sort keys: columns only (doc values), no postings, as in the Whoosh schema.
+    "column": {"type": "integer", "index": False},
+    # Shown or compared, never searched: kept in _source only.
+    "stored": {"type": "keyword", "index": False, "doc_values": False},
+}
+
+
+def index_settings() -> dict[str, Any]:
+    return {
+        "analysis": {
+            # The words arrive cut and folded by our code; Elasticsearch only splits at the spaces.
+            "analyzer": {WORDS_ANALYZER: {"type": "custom", "tokenizer": "whitespace"}},
+        },
+    }
+
+
+def index_mapping() -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        ID: {"type": "keyword"},
+        DJANGO_CT: {"type": "keyword"},
+        DJANGO_ID: {"type": "keyword"},
+        # Sub-words: matched as terms, never in phrases, so no positions.
+        PARTS: {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "freqs"},
+    }
+    for name, kind in FIELD_SPECS.items():
+        properties[name] = dict(KIND_MAPPINGS[kind])
+    return {"dynamic": "strict", "properties": properties}
+
+
+def segmented(doc: dict[str, Any]) -> dict[str, Any]:
+    """An index entry with its text as Elasticsearch gets it: jieba's words and sub-words."""
+    words, parts = analyzers.index_terms(doc.get(TEXT) or "")
+    return {**doc, TEXT: " ".join(words), PARTS: " ".join(parts)}
+
+
+class JiebaElasticsearchSearchBackend(Elasticsearch7SearchBackend):
+    engine_name = "elasticsearch"
+
+    def __init__(self, connection_alias: str, **connection_options: Any) -> None:
+        super().__init__(connection_alias, **connection_options)
+        self.content_field_name = TEXT
+
+    # -- the index -------------------------------------------------------------------------------
+
+    def setup(self) -> None:
+        """Create the index with our settings and mapping if it does not exist; check it if it does."""
+        try:
+            if not self.conn.indices.exists(index=self.index_name):
+                # 400: another application server created it a moment ago.
+                self.conn.indices.create(
+                    index=self.index_name,
+                    body={"settings": index_settings(), "mappings": index_mapping()},
+                    ignore=400,
+                )
+            self._check_mapping()
+        except elasticsearch.ElasticsearchException as exc:
+            raise SearchUnavailable(f"Elasticsearch index {self.index_name!r} unavailable: {exc!r}") from exc
+        self.setup_complete = True
+
+    def _check_mapping(self) -> None:
+        found = self.conn.indices.get_mapping(index=self.index_name)
+        properties = next(iter(found.values()), {}).get("mappings", {}).get("properties", {})
+        wanted = index_mapping()["properties"]
+        differs = sorted(k for k, v in wanted.items() if {**v, **properties.get(k, {})} != properties.get(k))
+        if differs:
+            raise SearchUnavailable(
+                f"Elasticsearch index {self.index_name!r} was created with another mapping "
+                f"(fields {', '.join(differs)}); run `manage.py rebuild_index`."
+            )
+
+    def index_exists(self) -> bool:
+        return bool(self.conn.indices.exists(index=self.index_name))
+
+    def clear(self, models: Sequence[Any] | None = None, commit: bool = True) -> None:
+        if models:
+            return super().clear(models, commit)
+        self.conn.indices.delete(index=self.index_name, ignore=404)
+        self.setup_complete = False
+        self.existing_mapping = {}
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def prepare_documents(self, index: Any, iterable: Iterable[Any]) -> list[dict[str, Any]]:
+        docs: list[dict[str, Any]] = []
+        for obj in iterable:
+            try:
+                doc = index.full_prepare(obj)
+            except SkipDocument:
+                continue
+            doc.pop("boost", None)
+            docs.append(segmented({k: self._from_python(v) for k, v in doc.items() if v is not None}))
+        return docs
+
+    def _index(self, docs: Sequence[dict[str, Any]], timeout: float | None = None) -> None:
+        actions = ({"_op_type": "index", "_index": self.index_name, "_id": d[ID], "_source": d} for d in docs)
+        bulk(self.conn, actions, request_timeout=timeout or self.timeout)
+
+    def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
+        if not self.setup_complete:
+            self.setup()
+        docs = self.prepare_documents(index, iterable)
+        if docs:
+            self._index(docs)
+        if commit:
+            self.conn.indices.refresh(index=self.index_name)
+
+    def rewrite_documents(
+        self,
+        doc_ids: Sequence[int],
+        keys: Sequence[str],
+        read: Callable[[], list[dict[str, Any]]],
+        timeout: float | None = None,
+    ) -> int:
+        """Replace every entry of ``doc_ids`` (and drop ``keys``) by what ``read()`` returns.
+
+        New entries go in first, then the old ones that are not among them go: a search between
+        the two steps finds the document (twice at worst for a moment, never not at all).
+        Elasticsearch has no single writer, so two servers rewriting the same document at the
+        same instant may leave the older state; ``index_drift`` reports and repairs that.
+        """
+        if not self.setup_complete:
+            self.setup()
+        docs = read()
+        self._index(docs, timeout)
+        current = [d[ID] for d in docs]
+        gone: list[dict[str, Any]] = []
+        if doc_ids:
+            gone.append(
+                {
+                    "bool": {
+                        "filter": [{"terms": {"doc_id": [str(i) for i in doc_ids]}}],
+                        "must_not": [{"ids": {"values": current}}],
+                    }
+                }
+            )
+        dropped = [k for k in keys if k not in set(current)]
+        if dropped:
+            gone.append({"ids": {"values": dropped}})
+        if gone:
+            self.conn.delete_by_query(
+                index=self.index_name,
+                body={"query": {"bool": {"should": gone, "minimum_should_match": 1}}},
+                conflicts="proceed",
+                refresh=True,
+                request_timeout=timeout or self.timeout,
+            )
+        else:
+            self.conn.indices.refresh(index=self.index_name)
+        return len(docs)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def run_query(self, body: dict[str, Any]) -> dict[str, Any]:
+        """One search request; SearchUnavailable when Elasticsearch cannot answer it."""
+        try:
+            return self.conn.search(index=self.index_name, body=body, request_timeout=self.timeout)
+        except elasticsearch.NotFoundError as exc:
+            raise SearchUnavailable(f"Elasticsearch index {self.index_name!r} missing") from exc
+        except elasticsearch.ElasticsearchException as exc:
+            log.warning("Elasticsearch search failed: %r", exc)
+            raise SearchUnavailable(repr(exc)) from exc
+
+    def known_words(self, words: Sequence[str]) -> dict[str, bool]:
+        """Which of ``words`` the index holds, whole or as a sub-word (one request for all)."""
+        words = list(dict.fromkeys(words))
+        if not words:
+            return {}
+        aggs = {
+            f"w{i}": {"filter": {"bool": {"should": [{"term": {TEXT: w}}, {"term": {PARTS: w}}]}}}
+            for i, w in enumerate(words)
+        }
+        raw = self.run_query({"size": 0, "track_total_hits": False, "aggs": aggs})
+        found = raw.get("aggregations", {})
+        return {w: found.get(f"w{i}", {}).get("doc_count", 0) > 0 for i, w in enumerate(words)}
+
+    def stored_entries(self) -> Iterator[dict[str, Any]]:
+        """id, digest and doc_id of every entry (for the drift check)."""
+        try:
+            if not self.index_exists():
+                raise SearchUnavailable(f"Elasticsearch index {self.index_name!r} missing")
+            query = {"query": {"match_all": {}}, "_source": [ID, "digest", "doc_id"]}
+            for hit in scan(self.conn, query=query, index=self.index_name, size=2000):
+                yield hit["_source"]
+        except elasticsearch.ElasticsearchException as exc:
+            raise SearchUnavailable(repr(exc)) from exc
+
+
+class JiebaElasticsearchEngine(BaseEngine):
+    backend = JiebaElasticsearchSearchBackend
+    query = Elasticsearch7SearchQuery
