@@ -51,9 +51,5 @@ def write_section(name: str, title: str, command: str, body: str, data: dict[str
     )
     text = MARKDOWN.read_text(encoding="utf-8") if MARKDOWN.exists() else HEADER
     pattern = re.compile(rf"<!-- bench:{re.escape(name)} -->.*?<!-- /bench:{re.escape(name)} -->", re.S)
-    text = (
-        pattern.sub(lambda _m: section, text)
-        if pattern.search(text)
-        else text.rstrip() + "\n\n" + section + "\n"
-    )
+    text = pattern.sub(lambda _m: section, text) if pattern.search(text) else text.rstrip() + "\n\n" + section + "\n"
     MARKDOWN.write_text(text, encoding="utf-8")

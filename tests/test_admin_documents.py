@@ -15,8 +15,6 @@ from tests.conftest import LETTER
 CHANGELIST = "/admin/archive/document/"
 
 
-
-
 @pytest.fixture
 def notifications(django_capture_on_commit_callbacks):
     """``documents_changed`` messages sent once the request's transaction commits (the index writer paused)."""

@@ -19,8 +19,6 @@ from tests.conftest import LETTER
 ADD_URL = "/admin/archive/document/add/"
 
 
-
-
 def snapshot():
     return (
         list(Document.objects.order_by("pk").values_list("pk", "symbol", "title", "status", "raw_text")),

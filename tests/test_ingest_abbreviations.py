@@ -66,9 +66,7 @@ def test_not_definitions(text: str) -> None:
 
 
 def test_pairs_are_deduplicated_in_order_of_first_definition() -> None:
-    text = (
-        "联合国海地稳定特派团(联海稳定团)和联合国科特迪瓦行动(联科行动)；又如联合国海地稳定特派团(联海稳定团)"
-    )
+    text = "联合国海地稳定特派团(联海稳定团)和联合国科特迪瓦行动(联科行动)；又如联合国海地稳定特派团(联海稳定团)"
     assert extract_abbreviations(text) == [
         Abbreviation(full="联合国海地稳定特派团", short="联海稳定团"),
         Abbreviation(full="联合国科特迪瓦行动", short="联科行动"),

@@ -305,9 +305,7 @@ def test_seed_split_citations_are_found(seed_citations: dict[str, tuple[str, lis
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_seed_has_no_false_positives(
-    name: str, seed_citations: dict[str, tuple[str, list[CitationMatch]]]
-) -> None:
+def test_seed_has_no_false_positives(name: str, seed_citations: dict[str, tuple[str, list[CitationMatch]]]) -> None:
     _text, matches = seed_citations[name]
     for m in matches:
         assert "4270" not in m.text and "七章" not in m.text

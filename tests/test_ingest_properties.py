@@ -11,15 +11,11 @@ from archive.ingest import parse
 from archive.ingest.types import ParsedDocument
 
 FIXTURES = pathlib.Path(__file__).parent.parent / "fixtures"
-SEED_LINES = [
-    line for path in sorted(FIXTURES.glob("0*.txt")) for line in path.read_text(encoding="utf-8").split("\n")
-]
+SEED_LINES = [line for path in sorted(FIXTURES.glob("0*.txt")) for line in path.read_text(encoding="utf-8").split("\n")]
 
 # Characters the parser reacts to: digits, Chinese and ASCII punctuation, markers of
 # structure, spaces and line breaks in all their forms.
-TRICKY = (
-    "0123456789 。，、；：！？“”《》()（）[]*\\#_-•·/.\n\r\t\u3000\u00a0年月日号段签名主席一二A(a)(i)S/RES"
-)
+TRICKY = "0123456789 。，、；：！？“”《》()（）[]*\\#_-•·/.\n\r\t\u3000\u00a0年月日号段签名主席一二A(a)(i)S/RES"
 
 texts = st.one_of(
     st.text(max_size=2000),

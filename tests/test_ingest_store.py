@@ -33,9 +33,7 @@ def test_seeds_are_stored_with_their_paragraphs_footnotes_and_citations(seeds):
 def test_cited_symbols_become_text_less_hubs(seeds):
     hub = Document.objects.get(symbol="S/RES/2645(2022)")
     assert not hub.has_text and hub.doc_type == "resolution"
-    citing = {
-        c.paragraph.document.pk for c in Citation.objects.filter(target=hub).select_related("paragraph")
-    }
+    citing = {c.paragraph.document.pk for c in Citation.objects.filter(target=hub).select_related("paragraph")}
     assert seeds["000"].pk in citing
     assert Document.objects.get(symbol="S/PRST/2001/3").doc_type == "presidential_statement"
 

@@ -75,11 +75,7 @@ def assign_anchors(blocks: Sequence[Block], existing: Sequence[ExistingBlock] = 
     for i in list(pending):
         text = _norm(blocks[i].text)
         for old in pool:
-            if (
-                old.anchor not in claimed
-                and _prefix(old.kind) == _prefix(blocks[i].kind)
-                and _norm(old.text) == text
-            ):
+            if old.anchor not in claimed and _prefix(old.kind) == _prefix(blocks[i].kind) and _norm(old.text) == text:
                 anchors[i] = old.anchor
                 claimed.add(old.anchor)
                 pending.remove(i)

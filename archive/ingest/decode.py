@@ -64,9 +64,7 @@ def check_text(text: str, *, max_chars: int | None = None) -> str:
     if not text.strip():
         raise IngestError(_("文本为空，没有可导入的文字。"))
     if max_chars is not None and len(text) > max_chars:
-        raise IngestError(
-            _("文本过长：%(size)d 个字符，上限为 %(limit)d。") % {"size": len(text), "limit": max_chars}
-        )
+        raise IngestError(_("文本过长：%(size)d 个字符，上限为 %(limit)d。") % {"size": len(text), "limit": max_chars})
     if "\x00" in text:
         raise IngestError(_("文本含有二进制数据（NUL 字符），无法导入。"))
     return text

@@ -110,8 +110,6 @@ def numbering_warnings(blocks: list[Block]) -> list[str]:
             if number != 1:
                 warnings.append(_("段落编号从 %(n)d 开始，而不是从 1 开始。") % {"n": number})
         elif number != previous + 1 and number != 1:
-            warnings.append(
-                _("段落编号不连续：第 %(prev)d 段之后是第 %(n)d 段。") % {"prev": previous, "n": number}
-            )
+            warnings.append(_("段落编号不连续：第 %(prev)d 段之后是第 %(n)d 段。") % {"prev": previous, "n": number})
         previous = number
     return warnings

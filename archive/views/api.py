@@ -24,9 +24,7 @@ def document_list(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "page out of range", "count": paginator.count}, status=404)
     next_url = None
     if page.has_next():
-        next_url = request.build_absolute_uri(
-            f"{reverse('api_document_list')}?page={page.next_page_number()}"
-        )
+        next_url = request.build_absolute_uri(f"{reverse('api_document_list')}?page={page.next_page_number()}")
     return JsonResponse(
         {
             "count": paginator.count,
@@ -45,9 +43,7 @@ def document_detail(request: HttpRequest, ref: str) -> JsonResponse:
         return redirect(doc.get_api_url(), permanent=True)
     # Through the related manager each row already knows its document: no query per paragraph.
     paragraphs = (
-        doc.paragraphs.current()
-        .in_reading_order()
-        .prefetch_related("footnote_refs__footnote", "citations__target")
+        doc.paragraphs.current().in_reading_order().prefetch_related("footnote_refs__footnote", "citations__target")
     )
     footnotes = doc.footnotes.prefetch_related("citations__target")
     cited_by = Citation.objects.cited_by(doc)

@@ -8,6 +8,7 @@ Writes of blocks and footnotes go through django-simple-history's bulk helpers, 
 that changes a block leaves the block's previous text in its history, restorable like a
 librarian's own edit.
 """
+
 from .editing import save_details, set_status, update_block_text, update_footnote_text
 from .importing import (
     ImportResult,

@@ -19,9 +19,7 @@ def parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(
-            _("日期无效：%(value)s（应为 YYYY-MM-DD 格式的真实日期）。") % {"value": value}
-        ) from None
+        raise CommandError(_("日期无效：%(value)s（应为 YYYY-MM-DD 格式的真实日期）。") % {"value": value}) from None
 
 
 def read_file(path: Path) -> str:

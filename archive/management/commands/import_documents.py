@@ -25,9 +25,7 @@ class Command(BaseCommand):
         try:
             entries = json.loads(manifest.read_text(encoding="utf-8"))["documents"]
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise CommandError(
-                _("无法读取清单 %(path)s：%(error)s") % {"path": manifest, "error": exc}
-            ) from None
+            raise CommandError(_("无法读取清单 %(path)s：%(error)s") % {"path": manifest, "error": exc}) from None
         for entry in entries:
             doc_type = entry.get("doc_type")
             if doc_type and doc_type not in DocumentType.values:
