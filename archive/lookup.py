@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from archive.ingest.symbols import symbol_lookup_key
-from archive.models import Document, SymbolAlias
+from archive.models import Citation, Document, SymbolAlias
 
 
 @dataclass
@@ -20,14 +20,22 @@ class Lookup:
     document: Document | None = None
     # Set when the request must be answered by a permanent redirect to the document's canonical URL.
     redirect: bool = False
+    # A draft whose symbol other documents cite: readers see the citation hub it replaced.
+    as_hub: bool = False
+
+
+class Withdrawn(Http404):
+    """The URL names a document that was published once and withdrawn since (answered with 410)."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(document.url_key)
+        self.document = document
 
 
 ID_PREFIX = "id/"
 
 
-def find_document(ref: str, queryset=None) -> Lookup:
-    """Resolve ``ref`` (a symbol or ``id/<public_id>``) against ``queryset``; raise Http404 if nothing matches."""
-    qs = queryset if queryset is not None else Document.objects.for_reading()
+def _find(ref: str, qs) -> Lookup:
     if ref.startswith(ID_PREFIX):
         doc = qs.filter(public_id=ref[len(ID_PREFIX) :].strip("/")).first()
         if doc is None:
@@ -43,3 +51,28 @@ def find_document(ref: str, queryset=None) -> Lookup:
         if doc is not None:
             return Lookup(doc, redirect=True)
     raise Http404(ref)
+
+
+def find_document(ref: str, queryset=None, *, hub_view: bool = False) -> Lookup:
+    """Resolve ``ref`` (a symbol or ``id/<public_id>``) against ``queryset``; raise Http404 if nothing matches.
+
+    Without ``queryset``, what readers may open.  A URL that was public once keeps an answer:
+    a withdrawn document raises :class:`Withdrawn`; with ``hub_view``, a draft that filled a cited
+    hub is returned (``as_hub``) for pages that show only what cites it, never its text.
+    """
+    if queryset is not None:
+        return _find(ref, queryset)
+    try:
+        return _find(ref, Document.objects.for_reading())
+    except Http404:
+        try:
+            found = _find(ref, Document.objects.with_text())
+        except Http404:
+            raise Http404(ref) from None
+        doc = found.document
+        if doc.is_withdrawn:
+            raise Withdrawn(doc) from None
+        if hub_view and doc.symbol and Citation.objects.filter(target=doc).published().exists():
+            found.as_hub = True
+            return found
+        raise

@@ -266,7 +266,8 @@ def test_publish_and_unpublish_actions_change_what_readers_see_and_notify_search
     sent, committing = notifications
     with committing():
         client.post(CHANGELIST, {"action": "make_draft", "_selected_action": [letter.pk]})
-    assert client.get("/documents/S/2024/150/").status_code == 404
+    # Withdrawn, not gone: the link a reader was given says so (410) rather than "not found".
+    assert client.get("/documents/S/2024/150/").status_code == 410
     assert sent == [[letter.pk]]
     with committing():
         client.post(CHANGELIST, {"action": "publish", "_selected_action": [letter.pk]})
@@ -276,13 +277,12 @@ def test_publish_and_unpublish_actions_change_what_readers_see_and_notify_search
     assert statuses == [("published", "lin"), ("draft", "lin")]
 
 
-def test_a_draft_is_not_public_anywhere(client, letter):
-    letter.status = DocumentStatus.DRAFT
-    letter.save()
-    assert client.get("/documents/S/2024/150/").status_code == 404
-    assert client.get(f"/documents/S/2024/150/{letter.paragraphs.first().anchor}/").status_code == 404
-    assert "S/2024/150" not in client.get("/documents/").content.decode()
-    assert client.get("/api/documents/S/2024/150/").status_code == 404
+def test_a_draft_is_not_public_anywhere(client, db):
+    draft = import_text(LETTER, symbol="S/2024/151", status=DocumentStatus.DRAFT).document
+    assert client.get("/documents/S/2024/151/").status_code == 404
+    assert client.get(f"/documents/S/2024/151/{draft.paragraphs.first().anchor}/").status_code == 404
+    assert "S/2024/151" not in client.get("/documents/").content.decode()
+    assert client.get("/api/documents/S/2024/151/").status_code == 404
 
 
 def test_saving_a_correction_notifies_search_after_commit(client, librarian, letter, notifications):
@@ -310,14 +310,15 @@ def test_a_hub_is_shown_marked_and_cannot_be_edited_or_deleted(client, librarian
     assert Document.objects.filter(pk=hub.pk, symbol="S/RES/2645(2022)").exists()
 
 
-def test_a_librarian_can_delete_a_document_but_not_a_hub_in_a_bulk_delete(client, librarian, letter):
+def test_a_librarian_can_delete_a_never_published_draft_but_not_a_hub_in_a_bulk_delete(client, librarian, db):
+    draft = import_text(LETTER, symbol="S/2024/152", status=DocumentStatus.DRAFT).document
     hub = Document.objects.get(symbol="S/RES/2645(2022)")
     refused = client.post(
-        CHANGELIST, {"action": "delete_selected", "_selected_action": [letter.pk, hub.pk], "post": "yes"}
+        CHANGELIST, {"action": "delete_selected", "_selected_action": [draft.pk, hub.pk], "post": "yes"}
     )
     assert refused.status_code == 403
-    assert Document.objects.filter(pk__in=[letter.pk, hub.pk]).count() == 2
-    confirm = client.get(f"/admin/archive/document/{letter.pk}/delete/")
+    assert Document.objects.filter(pk__in=[draft.pk, hub.pk]).count() == 2
+    confirm = client.get(f"/admin/archive/document/{draft.pk}/delete/")
     assert confirm.status_code == 200
-    assert client.post(f"/admin/archive/document/{letter.pk}/delete/", {"post": "yes"}).status_code == 302
-    assert not Document.objects.filter(pk=letter.pk).exists() and not Paragraph.objects.filter(document=letter).exists()
+    assert client.post(f"/admin/archive/document/{draft.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Document.objects.filter(pk=draft.pk).exists() and not Paragraph.objects.filter(document=draft).exists()

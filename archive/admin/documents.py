@@ -197,10 +197,31 @@ class DocumentAdmin(SimpleHistoryAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Document | None = None) -> bool:
-        # Other documents' citations lead to a hub; deleting it would break their links.
-        if obj is not None and not obj.has_text:
+        # Hubs and documents published once keep their URLs (archive/ingest/store/removing.py).
+        if obj is not None and store.removal_refusal(obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # The confirmation page lists why, not only that, a selected document cannot be deleted.
+        refusals = {r for r in (store.removal_refusal(o) for o in objs if isinstance(o, Document)) if r}
+        return deleted, counts, refusals or perms_needed, protected
+
+    def delete_model(self, request: HttpRequest, obj: Document) -> None:
+        self._report_removal(request, store.remove_documents([obj]))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        self._report_removal(request, store.remove_documents(list(queryset)))
+
+    def _report_removal(self, request: HttpRequest, removal: store.Removal) -> None:
+        if removal.kept_as_hub:
+            self.message_user(
+                request,
+                _("%(symbols)s 被其他文件引用：已删除其文本，保留为文号页面，引用链接不受影响。")
+                % {"symbols": "、".join(removal.kept_as_hub)},
+                messages.WARNING,
+            )
 
     def get_fieldsets(self, request: HttpRequest, obj: Document | None = None):
         if obj is not None and not obj.has_text:

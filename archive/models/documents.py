@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,6 +49,10 @@ class DocumentQuerySet(models.QuerySet):
     def for_reading(self) -> DocumentQuerySet:
         """What a reader may open: published documents and every citation hub."""
         return self.filter(Q(status=DocumentStatus.PUBLISHED) | Q(raw_text=""))
+
+    def withdrawn(self) -> DocumentQuerySet:
+        """Documents published once and made drafts since: their URLs were public."""
+        return self.with_text().exclude(status=DocumentStatus.PUBLISHED).filter(first_published_at__isnull=False)
 
     # --- reading pages (lists and indexes) ---
 
@@ -173,6 +179,13 @@ class Document(models.Model):
         editable=False,
         help_text=_("原始文本的 SHA-256，用于识别重复导入。"),
     )
+    first_published_at = models.DateTimeField(
+        _("首次发布时间"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("文件第一次对读者公开的时间。此后它的链接可能已被分享：文件不能再删除，只能撤回为草稿。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -190,14 +203,33 @@ class Document(models.Model):
         label = self.symbol or self.public_id
         return f"{label} {self.title}".strip()
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.stamp_publication():
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "first_published_at"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         if self.symbol:
             return reverse("document_detail", kwargs={"ref": self.symbol})
         return reverse("document_by_id", kwargs={"public_id": self.public_id})
 
+    def stamp_publication(self) -> bool:
+        """Record the first publication (its URLs may be shared from then on); True if stamped now."""
+        if self.status == DocumentStatus.PUBLISHED and self.has_text and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+            return True
+        return False
+
     @property
     def has_text(self) -> bool:
         return bool(self.raw_text)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Published once, a draft now: its URLs answer "withdrawn" (410) instead of "not found"."""
+        return self.has_text and self.status != DocumentStatus.PUBLISHED and self.first_published_at is not None
 
     @property
     def display_symbol(self) -> str:

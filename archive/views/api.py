@@ -7,9 +7,10 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from archive.lookup import find_document
+from archive.lookup import Withdrawn, find_document
 from archive.models import Citation, Document
 from archive.serializers import document_detail_data, document_summary
 
@@ -37,7 +38,15 @@ def document_list(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def document_detail(request: HttpRequest, ref: str) -> JsonResponse:
-    found = find_document(ref)
+    try:
+        found = find_document(ref)
+    except Withdrawn as gone:
+        doc = gone.document
+        return JsonResponse(
+            {"error": _("此文件已撤回，不再公开。"), "symbol": doc.symbol, "url": doc.get_absolute_url()},
+            status=410,
+            json_dumps_params={"ensure_ascii": False},
+        )
     doc = found.document
     if found.redirect:
         return redirect(doc.get_api_url(), permanent=True)

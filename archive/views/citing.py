@@ -69,7 +69,7 @@ def new_documents_feed(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cited_by_feed(request: HttpRequest, ref: str) -> HttpResponse:
     """New documents citing a document or resolution (its hub when the archive lacks its text)."""
-    found = find_document(ref)
+    found = find_document(ref, hub_view=True)
     if found.redirect:
         return redirect(reverse("feed_cited_by", kwargs={"ref": found.document.url_key}), permanent=True)
     return CitedByFeed()(request, document=found.document)

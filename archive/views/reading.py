@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.lookup import find_document
+from archive.lookup import Withdrawn, find_document
 from archive.models import (
     BlockKind,
     Citation,
@@ -377,13 +377,21 @@ def document_by_id(request: HttpRequest, public_id: str) -> HttpResponse:
     return document_detail(request, f"id/{public_id}")
 
 
+def withdrawn(request: HttpRequest, doc: Document) -> HttpResponse:
+    """The answer at a URL whose document was published once and withdrawn since: 410, with what it was."""
+    return render(request, "archive/document_withdrawn.html", {"document": doc}, status=410)
+
+
 def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
-    found = find_document(ref)
+    try:
+        found = find_document(ref, hub_view=True)
+    except Withdrawn as gone:
+        return withdrawn(request, gone.document)
     doc = found.document
     if found.redirect:
         return redirect(doc.get_absolute_url(), permanent=True)
     cited_by = build_cited_by(Citation.objects.cited_by(doc))
-    if not doc.has_text:
+    if not doc.has_text or found.as_hub:
         return render(request, "archive/document_hub.html", {"document": doc, "cited_by": cited_by})
     footnotes = list(doc.footnotes.prefetch_related("citations__target"))
     paragraphs = doc.paragraphs.current().in_reading_order().for_rendering()
@@ -402,7 +410,10 @@ def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
 
 def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpResponse:
     """One block standing alone: the page a shared link opens, with previews for chat apps."""
-    found = find_document(ref)
+    try:
+        found = find_document(ref)
+    except Withdrawn as gone:
+        return withdrawn(request, gone.document)
     doc = found.document
     paragraph = doc.paragraphs.for_rendering().with_footnotes().filter(anchor=anchor).first()
     if paragraph is None:

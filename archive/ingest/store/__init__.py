@@ -32,6 +32,7 @@ from .preview import (
     preview,
     preview_reparse,
 )
+from .removing import Removal, removal_refusal, remove_documents
 
 __all__ = [
     "BlockChange",
@@ -43,12 +44,15 @@ __all__ = [
     "PreviewBlock",
     "PreviewCitation",
     "PreviewFootnote",
+    "Removal",
     "change_symbol",
     "clean_symbol",
     "footnote_anchors",
     "import_text",
     "preview",
     "preview_reparse",
+    "removal_refusal",
+    "remove_documents",
     "reparse",
     "save_details",
     "set_status",

@@ -90,9 +90,11 @@ def save_details(doc: Document, *, symbol: str | None) -> Document:
     carries a different raw text (an earlier version restored from history) the text is re-parsed,
     keeping anchors.  A citation hub has nothing to correct and is refused.
     """
-    stored = Document.objects.filter(pk=doc.pk).values("raw_text", "symbol").first()
+    stored = Document.objects.filter(pk=doc.pk).values("raw_text", "symbol", "first_published_at").first()
     if stored is None or not stored["raw_text"]:
         raise IngestError(_("这是只有引用、没有原文的文号页面，不能修改。"))
+    # A version restored from history may predate the first publication; the URLs stay promised.
+    doc.first_published_at = stored["first_published_at"] or doc.first_published_at
     # A version restored from history carries its old symbol; the change must still go through
     # change_symbol so the symbol it replaces keeps redirecting.
     doc.symbol = stored["symbol"]
@@ -118,9 +120,10 @@ def set_status(documents: Iterable[Document], status: str) -> list[Document]:
     for doc in documents:
         if doc.has_text and doc.status != status:
             doc.status, doc.updated_at = status, now
+            doc.stamp_publication()
             changed.append(doc)
     with transaction.atomic():
-        bulk_update_with_history(changed, Document, ["status", "updated_at"])
+        bulk_update_with_history(changed, Document, ["status", "updated_at", "first_published_at"])
         if changed:
             _notify([d.pk for d in changed])
     return changed
