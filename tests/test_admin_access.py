@@ -7,6 +7,7 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
 
 from tests.conftest import LIBRARIAN_PASSWORD as PASSWORD
 
@@ -116,3 +117,49 @@ def test_english_is_available_for_the_librarian_pages(client, librarian):
     content = response.content.decode()
     assert '<html lang="en"' in content
     assert "Paste the text or upload a file" in content
+
+
+LOAD_BALANCER = "10.0.0.1"
+
+
+@override_settings(TRUSTED_PROXIES=1)
+def test_behind_a_load_balancer_a_lockout_is_for_the_client_not_everyone(client, db):
+    create_librarian()
+    via_lb = {"REMOTE_ADDR": LOAD_BALANCER}
+    for _attempt in range(5):
+        # The attacker also claims to be the librarian's address; only the balancer's entry counts.
+        client.post(
+            "/admin/login/",
+            {"username": "lin", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.66",
+            **via_lb,
+        )
+    attacker = client.post(
+        "/admin/login/", {"username": "lin", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.66", **via_lb
+    )
+    assert attacker.status_code == 429
+    librarian = Client().post(
+        "/admin/login/?next=/admin/",
+        {"username": "lin", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **via_lb,
+    )
+    assert librarian.status_code == 302 and librarian["Location"] == "/admin/"
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_not_believed(client, db):
+    create_librarian()
+    for n in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": "lin", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            REMOTE_ADDR="192.0.2.9",
+        )
+    rotated = client.post(
+        "/admin/login/",
+        {"username": "lin", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+        REMOTE_ADDR="192.0.2.9",
+    )
+    assert rotated.status_code == 429  # a made-up header does not buy fresh attempts

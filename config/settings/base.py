@@ -191,12 +191,16 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 
 # Login rate limit (django-axes): 5 failures for the same username from the same address lock
 # that pair out for 15 minutes; a successful login clears the count.  Keying on the pair means a
-# stranger cannot lock a librarian out from elsewhere.
+# stranger cannot lock a librarian out from elsewhere (behind proxies: see TRUSTED_PROXIES).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Behind load balancers the address is read from X-Forwarded-For, trusting exactly this many
+# proxies (config/client_ip.py); 0 believes only the connection's own address.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,9 @@
 """Production: every secret and host comes from the environment, and a missing one stops start-up.
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma-separated), DATABASE_URL (PostgreSQL).
-Optional: ARCHIVE_DATA_DIR (Whoosh index, uploads, collected static files), SEARCH_URL,
-SECURE_SSL_REDIRECT=0 when TLS ends at a proxy that already redirects, CSRF_TRUSTED_ORIGINS.
+Optional: ARCHIVE_DATA_DIR (Whoosh index, uploads, collected static files), SEARCH_URL (Elasticsearch
+instead of Whoosh), TRUSTED_PROXIES (load balancers in front), SECURE_SSL_REDIRECT=0 when TLS ends at
+a proxy that already redirects, CSRF_TRUSTED_ORIGINS.
 """
 
 import os
