@@ -41,7 +41,7 @@ bench: $(VENV)/.installed
 
 ## Translations: app strings go to <app>/locale, template strings to locale/ (needs GNU gettext)
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=fixtures --no-obsolete
+	$(PY) manage.py makemessages -l en -e html,txt,py,xml --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=fixtures --no-obsolete
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:

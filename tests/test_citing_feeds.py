@@ -140,3 +140,15 @@ def test_search_feed_says_so_when_search_is_down(client, db, monkeypatch):
 def test_feeds_are_english_in_english(client, seeds, url):
     feed = feedparser.parse(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content)
     assert feed.feed.title.startswith(("Peacekeeping Documents Archive", "New documents citing"))
+
+
+def test_search_page_offers_a_visible_subscription_with_its_filters(client, indexed_seeds):
+    page = client.get("/search/", {"q": "警察", "year_from": "2022", "year_to": "2022", "page": "2"})
+    html = page.content.decode()
+    href = (
+        re.search(r'<a href="(/search/feed/[^"]+)" type="application/atom\+xml">', html).group(1).replace("&amp;", "&")
+    )
+    assert "page=" not in href and "year_from=2022" in href and "q=%E8%AD%A6%E5%AF%9F" in href
+    assert "订阅此检索的新结果" in html
+    feed = parse(client, href)
+    assert feed.entries and all("/documents/S/2022/747/" in e.link for e in feed.entries)

@@ -12,8 +12,8 @@ SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 OPENSEARCH_NS = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
 
 
-def xml(client, url: str, content_type: str = "application/xml") -> ET.Element:
-    response = client.get(url)
+def xml(client, url: str, content_type: str = "application/xml", **headers) -> ET.Element:
+    response = client.get(url, **headers)
     assert response.status_code == 200
     assert response["Content-Type"].startswith(content_type)
     return ET.fromstring(response.content)
@@ -76,6 +76,8 @@ def test_opensearch_description_lets_a_browser_search_the_archive(client, db):
     assert templates["text/html"] == "http://testserver/search/?q={searchTerms}"
     assert templates["application/atom+xml"] == "http://testserver/search/feed/?q={searchTerms}"
     assert resolve("/search/").url_name == "search" and resolve("/search/feed/").url_name == "search_feed"
+    english = xml(client, "/opensearch.xml", "application/opensearchdescription+xml", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.find("os:Description", OPENSEARCH_NS).text.startswith("Search")
 
 
 def test_every_page_advertises_the_search_engine(client, seeds):
