@@ -57,6 +57,20 @@ class SearchUnavailable(Exception):
     """The index is missing, unreadable or locked for too long; the interface says so politely."""
 
 
+def prepare_entries(index: Any, iterable: Iterable[Any], convert: Callable[[Any], Any]) -> list[dict[str, Any]]:
+    """The index entries of ``iterable`` as haystack prepares them, values converted for the engine."""
+    docs: list[dict[str, Any]] = []
+    for obj in iterable:
+        try:
+            doc = index.full_prepare(obj)
+        except SkipDocument:
+            continue
+        doc.pop("boost", None)
+        # None stays out of the document: haystack's converter would index the string "None".
+        docs.append({k: convert(v) for k, v in doc.items() if v is not None})
+    return docs
+
+
 def _file_storage(path: str) -> FileStorage:
     # Without mmap: Whoosh copies every memory-mapped segment file it opens into a BytesIO, so
     # each open searcher held a private copy of the whole index (500 MB at 10,000 documents).
@@ -276,16 +290,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         )
 
     def prepare_documents(self, index: Any, iterable: Iterable[Any]) -> list[dict[str, Any]]:
-        docs: list[dict[str, Any]] = []
-        for obj in iterable:
-            try:
-                doc = index.full_prepare(obj)
-            except SkipDocument:
-                continue
-            doc.pop("boost", None)
-            # None stays out of the document: haystack's converter would index the string "None".
-            docs.append({k: self._from_python(v) for k, v in doc.items() if v is not None})
-        return docs
+        return prepare_entries(index, iterable, self._from_python)
 
     def write_documents(self, writer: SegmentWriter, docs: list[dict[str, Any]], replace: bool = True) -> None:
         """Add prepared documents; ``replace`` first drops entries with the same ids."""

@@ -28,10 +28,9 @@ from elasticsearch.helpers import bulk, scan
 from haystack.backends import BaseEngine
 from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchBackend, Elasticsearch7SearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from haystack.exceptions import SkipDocument
 
 from .. import analyzers
-from ..backends import SearchUnavailable
+from ..backends import SearchUnavailable, prepare_entries
 from ..schema import FIELD_SPECS
 
 log = logging.getLogger(__name__)
@@ -130,15 +129,7 @@ class JiebaElasticsearchSearchBackend(Elasticsearch7SearchBackend):
     # -- writing ---------------------------------------------------------------------------------
 
     def prepare_documents(self, index: Any, iterable: Iterable[Any]) -> list[dict[str, Any]]:
-        docs: list[dict[str, Any]] = []
-        for obj in iterable:
-            try:
-                doc = index.full_prepare(obj)
-            except SkipDocument:
-                continue
-            doc.pop("boost", None)
-            docs.append(segmented({k: self._from_python(v) for k, v in doc.items() if v is not None}))
-        return docs
+        return [segmented(doc) for doc in prepare_entries(index, iterable, self._from_python)]
 
     def _index(self, docs: Sequence[dict[str, Any]], timeout: float | None = None) -> None:
         actions = ({"_op_type": "index", "_index": self.index_name, "_id": d[ID], "_source": d} for d in docs)
