@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from archive.ingest import parse
 from archive.ingest.types import ParsedDocument
@@ -39,6 +41,18 @@ def seed_text(name_prefix: str) -> str:
 def parsed_seed(name_prefix: str) -> ParsedDocument:
     """The seed parsed by the importer's pipeline (cached: parsing is pure)."""
     return parse(seed_text(name_prefix))
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's language.
+
+    LocaleMiddleware leaves the language of the last request active in the thread, so without
+    this a test after an English request would get English messages from commands and forms.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
