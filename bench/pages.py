@@ -1,9 +1,11 @@
-"""Reading-page server time on the largest seed: python -m bench.pages [--requests N]
+"""Reading-page server time: python -m bench.pages [--requests N] [--corpus N]
 
 Runs in-process through Django's full request stack (middleware, URL resolution, templates,
-database) on a private data directory holding the five seeds.  Baseline, measured in the same
-run: the 404 page for an unknown symbol, which goes through the same stack and base template
-with no document data, so the ratio shows what a real page costs on top of Django itself.
+database) on a private data directory holding the five seeds and ``--corpus`` generated
+documents (default 2,000, the way ``generate_corpus`` makes them), so the most-cited symbol's
+page shows what "cited by" costs at scale.  Baseline, measured in the same run: the 404 page for
+an unknown symbol, which goes through the same stack and base template with no document data, so
+the ratio shows what a real page costs on top of Django itself.
 """
 
 from __future__ import annotations
@@ -29,19 +31,25 @@ def _measure(client, url: str, n: int, expect: int) -> list[float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--corpus", type=int, default=2000, help="generated documents beside the seeds")
     args = ap.parse_args()
 
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from archive.models import Document
+    from archive.models import Citation, Document
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
     call_command("import_documents", "fixtures/documents.json", stdout=open(os.devnull, "w"))
+    if args.corpus:
+        call_command("generate_corpus", documents=args.corpus, no_index=True, stdout=open(os.devnull, "w"))
     doc = Document.objects.get(symbol="S/2018/1183")
+    top = Citation.objects.values("target").annotate(n=Count("id")).order_by("-n").first()
+    hub = Document.objects.get(pk=top["target"])
     paragraphs = doc.paragraphs.current().count()
     client = Client()
     pages = {
@@ -49,6 +57,7 @@ def main() -> None:
         "document page S/2018/1183": (doc.get_absolute_url(), 200),
         "paragraph page S/2018/1183 p12": (doc.paragraphs.get(anchor="p12").get_permalink(), 200),
         "document JSON S/2018/1183": (doc.get_api_url(), 200),
+        f"most-cited page {hub.symbol} ({top['n']} citations)": (hub.get_absolute_url(), 200),
     }
     for url, expect in pages.values():  # warm templates, caches and jieba
         _measure(client, url, 5, expect)
@@ -61,7 +70,7 @@ def main() -> None:
     )
     body = f"""
 {args.requests} sequential requests per page through Django's test client (in-process, {connection.vendor},
-DEBUG off); the largest seed has {paragraphs} blocks.
+DEBUG off); the largest seed has {paragraphs} blocks; {args.corpus:,} generated documents beside the seeds.
 
 | page | p50 ms | p95 ms | p50 / baseline |
 |---|---|---|---|

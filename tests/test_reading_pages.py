@@ -199,7 +199,8 @@ def test_markup_in_a_document_is_shown_as_text(client, db):
 def test_document_page_uses_a_constant_number_of_queries(client, db, django_assert_num_queries, paragraphs):
     import_text(report_text(paragraphs), symbol="S/2024/20")
     import_text(report_text(2, date="2024 年 2 月 1 日").replace("S/2018/1183", "S/2024/20"), symbol="S/2024/21")
-    with django_assert_num_queries(8):
+    # 8 for the document and its blocks, 1 for the text of the citing paragraphs shown.
+    with django_assert_num_queries(9):
         response = client.get("/documents/S/2024/20/")
     assert response.status_code == 200 and f'id="p{paragraphs}"' in response.content.decode()
 
@@ -210,8 +211,9 @@ def test_hub_and_paragraph_pages_use_a_constant_number_of_queries(
 ):
     for n in range(citing_documents):
         import_text(report_text(3, date=f"2024 年 1 月 {n + 1} 日"), symbol=f"S/2024/{30 + n}")
-    # Each report cites S/RES/2382(2017) in a footnote: the hub also fetches the footnotes' markers.
-    with django_assert_num_queries(4):
+    # Each report cites S/RES/2382(2017) in a footnote: the hub also fetches the footnotes' markers,
+    # and the text of the footnotes on the page being read.
+    with django_assert_num_queries(5):
         assert client.get("/documents/S/RES/2382(2017)/").status_code == 200
     with django_assert_num_queries(9):
         assert client.get("/documents/S/2024/30/p1/").status_code == 200
@@ -295,3 +297,25 @@ def test_server_error_page_needs_neither_database_nor_request_context(rf, db, dj
     content = response.content.decode()
     assert response.status_code == 500
     assert "服务器出了点问题" in content and 'href="/"' in content and "/static/archive/archive.css" in content
+
+
+def test_a_much_cited_hub_lists_its_citing_documents_a_page_at_a_time(client, db, monkeypatch):
+    monkeypatch.setattr("archive.cited_by.PER_PAGE", 3)
+    monkeypatch.setattr("archive.cited_by.PINPOINT_PLACES", 2)
+    for n in range(7):
+        import_text(report_text(3, date=f"{2010 + n} 年 1 月 5 日"), symbol=f"S/{2010 + n}/40")
+    first = client.get("/documents/S/RES/2382(2017)/").content.decode()
+    listed = re.findall(r'<li class="citing-document" id="cited-by-', first)
+    assert len(listed) == 3 and "S/2016/40" in first and "S/2010/40" not in first.split('class="cited-by"')[1]
+    assert "共 7 份" in first and "cited_page=2#cited-by-heading" in first
+    # The year table and the timeline still count all seven; a bar for a later page links to that page.
+    assert first.count('<tr><th scope="row">') == 7
+    oldest = Document.objects.get(symbol="S/2010/40")
+    assert f"?cited_page=3#cited-by-{oldest.public_id}" in first
+    last = client.get("/documents/S/RES/2382(2017)/", {"cited_page": 3}).content.decode()
+    assert f'id="cited-by-{oldest.public_id}"' in last and "<mark>" in last
+    assert client.get("/documents/S/RES/2382(2017)/", {"cited_page": "x"}).status_code == 200
+    # Each report cites S/2016/952, 第 2 段: the pin-point index names a few places and counts the rest.
+    pinned = client.get("/documents/S/2016/952/").content.decode()
+    entry = pinned.split('<li id="p2">')[1].split("</li>")[0]
+    assert entry.count("<a href=") == 2 and "另有 5 处" in entry

@@ -10,7 +10,7 @@ they cost no database query.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -67,7 +67,7 @@ class Timeline:
         return self.baseline + 18
 
 
-def timeline(citing_documents: Iterable[Document]) -> Timeline | None:
+def timeline(citing_documents: Iterable[Document], href: Callable[[Document], str] | None = None) -> Timeline | None:
     """Citing documents per year, every year from the first to the last shown (gaps are years too).
 
     ``citing_documents`` come newest first, as the cited-by list shows them; each bar links to the
@@ -97,10 +97,10 @@ def timeline(citing_documents: Iterable[Document]) -> Timeline | None:
             continue
         height = max(4.0, _BAR_AREA * len(docs) / tallest)
         x = 8 + i * slot + (slot - bar_width) / 2
-        href = f"#cited-by-{docs[0].public_id}"
+        link = href(docs[0]) if href else f"#cited-by-{docs[0].public_id}"
         bars.append(
             TimelineBar(
-                year, len(docs), round(x, 1), round(baseline - height, 1), round(bar_width, 1), round(height, 1), href
+                year, len(docs), round(x, 1), round(baseline - height, 1), round(bar_width, 1), round(height, 1), link
             )
         )
     step = math.ceil(len(years) / _MAX_YEAR_LABELS)

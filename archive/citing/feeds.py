@@ -20,8 +20,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archive.cited_by import CitingDocument, build_cited_by, fill_excerpts, light
+from archive.labels import document_label
 from archive.models import Citation, Document
-from archive.views.reading import CitingDocument, build_cited_by, document_label
 
 if TYPE_CHECKING:  # search is an app built on this one; only its types are needed here
     from search.engine import Hit, Outcome
@@ -104,8 +105,9 @@ class CitedByFeed(_AtomFeed):
         return doc.get_absolute_url()
 
     def items(self, doc: Document) -> list[CitingDocument]:
-        groups = build_cited_by(Citation.objects.cited_by(doc)).documents
+        groups = build_cited_by(light(Citation.objects.cited_by(doc))).documents
         groups.sort(key=lambda g: (g.document.created_at, g.document.pk), reverse=True)
+        fill_excerpts(groups[:FEED_SIZE])
         return groups[:FEED_SIZE]
 
     def item_title(self, group: CitingDocument) -> str:

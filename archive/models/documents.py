@@ -224,6 +224,9 @@ class Document(models.Model):
 
     @property
     def has_text(self) -> bool:
+        if "raw_text" in self.get_deferred_fields():
+            # Loaded without its (possibly long) text: the checksum is set exactly when there is text.
+            return bool(self.source_sha256)
         return bool(self.raw_text)
 
     @property

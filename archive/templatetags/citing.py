@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.citing import charts, formats
+from archive.labels import citation_line
 from archive.models import Document, Paragraph
-from archive.views.reading import citation_line
 
 register = template.Library()
 
@@ -57,7 +57,7 @@ def cite_lines(context: template.Context, blocks: list) -> dict[str, str]:
 @register.inclusion_tag("archive/_citation_timeline.html")
 def citation_timeline(cited_by) -> dict[str, Any]:
     """Bars of citing documents per year, from the page's cited-by groups."""
-    return {"timeline": charts.timeline(group.document for group in cited_by.documents)}
+    return {"timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href)}
 
 
 @register.inclusion_tag("archive/_citation_graph.html")
@@ -68,5 +68,5 @@ def citation_graph(document: Document, blocks: list, footnotes: list, cited_by) 
     citing = charts.citing_nodes((group.document, len(group.places)) for group in cited_by.documents)
     return {
         "graph": charts.graph(document, citing, charts.cited_nodes(document, citations)),
-        "timeline": charts.timeline(group.document for group in cited_by.documents),
+        "timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from archive.views.reading import pinpoint_label
+from archive.labels import pinpoint_label
 
 register = template.Library()
 

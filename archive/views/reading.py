@@ -9,7 +9,7 @@ models (rendered HTML, labels, groupings) so templates stay free of logic and of
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from archive.cited_by import build_cited_by, light
+from archive.labels import block_label, citation_line
 from archive.lookup import Withdrawn, find_document
 from archive.models import (
     BlockKind,
@@ -30,44 +32,8 @@ from archive.models import (
     Footnote,
     Paragraph,
 )
-from archive.render import Highlight, Marker, citation_links, citing_excerpt, footnote_markers, render_text
+from archive.render import Highlight, Marker, citation_links, footnote_markers, render_text
 from search.highlight import hl_spans
-
-# --- labels --------------------------------------------------------------------------------------
-
-_SUB_ANCHOR = re.compile(r"^p(?P<number>[0-9]+)-(?P<label>[a-z0-9]+)$")
-
-
-def block_label(p: Paragraph) -> str:
-    """How a reader names a block: '第 12 段', '第 7(a) 段', or its kind ('小标题') when it has no number."""
-    if p.number:
-        return _("第 %(number)s 段") % {"number": p.number}
-    sub = _SUB_ANCHOR.match(p.anchor)
-    if sub and p.kind == BlockKind.SUBPARAGRAPH:
-        return _("第 %(number)s(%(label)s) 段") % sub.groupdict()
-    return str(p.get_kind_display())
-
-
-def document_label(doc: Document) -> str:
-    return doc.symbol or doc.title or doc.public_id
-
-
-def citation_line(p: Paragraph) -> str:
-    """The ready-to-paste reference: 'S/2018/1183，第 12 段' (just the document for unnumbered blocks)."""
-    label = document_label(p.document)
-    if p.number or _SUB_ANCHOR.match(p.anchor):
-        return _("%(doc)s，%(block)s") % {"doc": label, "block": block_label(p)}
-    return label
-
-
-def pinpoint_label(pinpoint: str) -> str:
-    """A normalised pin-point for reading: '60' → '第 60 段', '53,54,57' → '第 53、54、57 段'."""
-    if not pinpoint:
-        return ""
-    if re.fullmatch(r"[0-9,\-]+", pinpoint):
-        return _("第 %(numbers)s 段") % {"numbers": pinpoint.replace(",", "、")}
-    return pinpoint
-
 
 # --- headings ------------------------------------------------------------------------------------
 
@@ -120,34 +86,6 @@ class FootnoteView:
     backrefs: list[Marker] = field(default_factory=list)
 
 
-@dataclass
-class CitingPlace:
-    """One paragraph of a citing document, with the sentences in it that make the citations."""
-
-    paragraph: Paragraph | None
-    footnote: Footnote | None
-    label: str
-    excerpts: list[SafeString] = field(default_factory=list)
-    # (label, anchor in the cited document): ("第 60 段", "p60"); the anchor is "" for "附件".
-    pinpoints: list[tuple[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class CitingDocument:
-    document: Document
-    places: list[CitingPlace] = field(default_factory=list)
-
-
-@dataclass
-class CitedBy:
-    documents: list[CitingDocument]
-    place_count: int
-    # (year or None, number of citing paragraphs), newest year first.
-    by_year: list[tuple[int | None, int]]
-    # First pin-pointed paragraph number of this document → places citing it (hub pages anchor these).
-    by_pinpoint: list[tuple[str, list[tuple[CitingDocument, CitingPlace]]]]
-
-
 def _footnote_href(fn: Footnote) -> str:
     return f"#{fn.anchor}"
 
@@ -188,73 +126,6 @@ def build_footnotes(footnotes: Iterable[Footnote], markers: dict[str, list[Marke
         FootnoteView(fn, render_text(fn.text, citation_links(fn.citations.all())), markers.get(fn.anchor, []))
         for fn in footnotes
     ]
-
-
-def _pinpoint_numbers(pinpoint: str) -> list[str]:
-    """Paragraph numbers a pin-point names: '29-47' → ['29'] (where the range starts), '53,54,57' → all."""
-    if not re.fullmatch(r"[0-9,\-]+", pinpoint or ""):
-        return []
-    return [part.split("-")[0] for part in pinpoint.split(",") if part.split("-")[0].isdigit()]
-
-
-def build_cited_by(citations: Iterable[Citation]) -> CitedBy:
-    """Group citations (newest citing document first) by document, then by citing paragraph.
-
-    A citation in a footnote is shown with the footnote's sentence but sends the reader to the
-    paragraph that carries the footnote's marker, where the footnote is read.
-    """
-    documents: dict[int, CitingDocument] = {}
-    places: dict[tuple[str, int], CitingPlace] = {}
-    pinpoints: dict[str, list[tuple[CitingDocument, CitingPlace]]] = defaultdict(list)
-    for c in citations:
-        if c.paragraph is not None:
-            doc, key = c.paragraph.document, ("p", c.paragraph_id)
-        else:
-            doc, key = c.footnote.document, ("f", c.footnote_id)
-        group = documents.setdefault(doc.pk, CitingDocument(doc))
-        place = places.get(key)
-        if place is None:
-            place = _citing_place(c)
-            places[key] = place
-            group.places.append(place)
-        excerpt = citing_excerpt(c.paragraph.text if c.paragraph else c.footnote.text, c.start, c.end)
-        if excerpt not in place.excerpts:
-            place.excerpts.append(excerpt)
-        numbers = _pinpoint_numbers(c.pinpoint)
-        pin = (pinpoint_label(c.pinpoint), f"p{numbers[0]}" if numbers else "")
-        if pin[0] and pin not in place.pinpoints:
-            place.pinpoints.append(pin)
-        for number in numbers:
-            if all(existing is not place for _g, existing in pinpoints[number]):
-                pinpoints[number].append((group, place))
-    for group in documents.values():
-        # Reading order; a footnote comes right after the paragraph carrying its marker.
-        group.places.sort(key=lambda pl: (pl.paragraph.position if pl.paragraph else 1 << 30, pl.footnote is not None))
-    # Counts are of citing paragraphs: a paragraph citing in its text and again in its footnote is one.
-    citing_paragraphs = {
-        (pl.paragraph.pk if pl.paragraph else f"fn{pl.footnote.pk}"): group.document
-        for group in documents.values()
-        for pl in group.places
-    }
-    years = Counter(doc.date.year if doc.date else None for doc in citing_paragraphs.values())
-    by_year = sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
-    by_pinpoint = sorted(pinpoints.items(), key=lambda item: int(item[0]))
-    return CitedBy(list(documents.values()), len(citing_paragraphs), by_year, by_pinpoint)
-
-
-def _citing_place(c: Citation) -> CitingPlace:
-    if c.paragraph is not None:
-        return CitingPlace(c.paragraph, None, block_label(c.paragraph))
-    fn = c.footnote
-    refs = list(fn.references.all())
-    carrier = refs[0].paragraph if refs else None
-    # The carrier paragraph is fetched without its document; it is the footnote's document.
-    if carrier is not None:
-        carrier.document = fn.document
-    label = _("脚注 %(number)s") % {"number": fn.number}
-    if carrier is not None:
-        label = _("%(block)s，脚注 %(number)s") % {"block": block_label(carrier), "number": fn.number}
-    return CitingPlace(carrier, fn, label)
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -390,7 +261,7 @@ def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
     doc = found.document
     if found.redirect:
         return redirect(doc.get_absolute_url(), permanent=True)
-    cited_by = build_cited_by(Citation.objects.cited_by(doc))
+    cited_by = build_cited_by(light(Citation.objects.cited_by(doc)), request.GET.get("cited_page") or 1)
     if not doc.has_text or found.as_hub:
         return render(request, "archive/document_hub.html", {"document": doc, "cited_by": cited_by})
     footnotes = list(doc.footnotes.prefetch_related("citations__target"))
