@@ -191,6 +191,20 @@ def test_a_docx_upload_is_previewed_with_its_paragraphs(client, librarian):
     assert len(response.context["preview"].blocks) == 4
 
 
+def test_a_docx_with_footnotes_is_imported_with_its_footnotes_linked(client, librarian):
+    from tests.test_admin_sources import WORD_FOOTNOTES
+
+    response = client.post(ADD_URL, {"step": "source", "upload": SimpleUploadedFile("letter.docx", WORD_FOOTNOTES)})
+    assert len(response.context["preview"].footnotes) == 2
+    response = update(client, response, symbol="S/2024/190", status="published")
+    assert confirm(client, response).status_code == 302
+    doc = Document.objects.get(symbol="S/2024/190")
+    assert list(doc.footnotes.values_list("number", flat=True)) == ["1", "2"]
+    page = client.get(doc.get_absolute_url()).content.decode()
+    # Each marker links to its footnote, whose citation links to the cited paragraph.
+    assert 'href="#fn1"' in page and 'href="#fn2"' in page and "/documents/S/2018/1183/#p12" in page
+
+
 def test_a_pdf_upload_is_previewed_from_its_text_layer(client, librarian):
     from tests.test_admin_sources import make_pdf
 

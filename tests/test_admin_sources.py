@@ -174,3 +174,78 @@ def test_other_file_types_are_refused_with_advice(name, message):
 def test_oversize_files_are_refused_before_they_are_read():
     with pytest.raises(IngestError, match="^文件过大"):
         extract_text("letter.pdf", make_pdf(LINES), max_bytes=100)
+
+
+# --- Word footnotes --------------------------------------------------------------------------------
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def make_docx_with_footnotes(parts: list[str | int], notes: dict[int, str]) -> bytes:
+    """A .docx whose paragraph is ``parts`` (text, or the id of a referenced footnote) and whose
+    footnotes part holds ``notes`` (id → text), with Word's separator entries, as Word writes them."""
+    from docx import Document as WordDocument
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    word = WordDocument()
+    word.add_paragraph(LINES[0])
+    paragraph = word.add_paragraph()
+    for part in parts:
+        run = paragraph.add_run(part if isinstance(part, str) else None)
+        if isinstance(part, int):
+            ref = OxmlElement("w:footnoteReference")
+            ref.set(qn("w:id"), str(part))
+            run._r.append(ref)
+    bodies = "".join(
+        f'<w:footnote w:id="{i}"><w:p><w:r><w:footnoteRef/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'
+        for i, text in notes.items()
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{_W_NS}">'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+        f"</w:footnote>{bodies}</w:footnotes>"
+    ).encode()
+    footnotes = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, xml, word.part.package)
+    word.part.relate_to(footnotes, RT.FOOTNOTES)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+WORD_FOOTNOTES = make_docx_with_footnotes(
+    ["我谨提及我的报告。", 7, " 这是后文，说明情况", 3, "。"],
+    {3: "见第 2645(2022)号决议。", 7: "见 S/2018/1183，第 12 段。"},
+)
+
+
+def test_word_footnotes_come_out_numbered_as_word_shows_them():
+    text = extract_text("letter.docx", WORD_FOOTNOTES)
+    # Word numbers footnotes by order of reference, whatever their internal ids.
+    assert "我谨提及我的报告。1 这是后文，说明情况2。" in text
+    assert text.rstrip().endswith("__________________\n1 见 S/2018/1183，第 12 段。\n2 见第 2645(2022)号决议。")
+
+
+def test_word_footnotes_become_footnotes_with_markers_and_citations():
+    from archive.ingest import parse
+
+    parsed = parse(extract_text("letter.docx", WORD_FOOTNOTES))
+    assert [(f.number, f.text) for f in parsed.footnotes] == [
+        ("1", "见 S/2018/1183，第 12 段。"),
+        ("2", "见第 2645(2022)号决议。"),
+    ]
+    (body,) = [b for b in parsed.blocks if "报告" in b.text]
+    assert body.text == "我谨提及我的报告。这是后文，说明情况。"
+    assert [r.number for r in body.footnote_refs] == ["1", "2"]
+    cited = {(c.symbol, c.pinpoint) for f in parsed.footnotes for c in f.citations}
+    assert cited == {("S/2018/1183", "12"), ("S/RES/2645(2022)", None)}
+
+
+def test_a_word_file_without_footnotes_reads_as_before():
+    assert "__________________" not in extract_text("letter.docx", make_docx(LINES))

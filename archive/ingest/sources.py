@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePath
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -84,7 +86,13 @@ def pdf_text(data: bytes) -> str:
 
 
 def docx_text(data: bytes, *, max_bytes: int | None = None) -> str:
-    """The paragraphs of a Word document in reading order (body text and table cells), one per line."""
+    """The paragraphs of a Word document in reading order (body text and table cells), one per line.
+
+    Word keeps footnotes apart from the text (``word/footnotes.xml``, referenced from runs).  They
+    come out the way the PDF text has them, so the same pipeline reads both: the footnote's number
+    right where its reference stands, and after the text a separator line with one body per
+    footnote (``1 见第 2382(2017)号决议。``), numbered in order of first reference as Word shows them.
+    """
     from docx import Document as WordDocument
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
@@ -101,6 +109,14 @@ def docx_text(data: bytes, *, max_bytes: int | None = None) -> str:
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
         raise IngestError(_("无法读取这个 Word 文件：它不是有效的 .docx 文件。")) from None
 
+    bodies = _docx_footnote_bodies(word)
+    numbers: dict[str, int] = {}  # footnote id → number shown, in order of first reference
+
+    def text_of(paragraph: Any) -> str:
+        if not bodies:
+            return paragraph.text
+        return _docx_runs_text(paragraph._p, lambda ref: str(numbers.setdefault(ref, len(numbers) + 1)))
+
     lines: list[str] = []
     for item in word.iter_inner_content():
         if isinstance(item, Table):
@@ -111,10 +127,60 @@ def docx_text(data: bytes, *, max_bytes: int | None = None) -> str:
                 for cell in row.cells:
                     if not any(cell._tc is tc for tc in seen):
                         seen.append(cell._tc)
-                        lines.extend(p.text for p in cell.paragraphs)
+                        lines.extend(text_of(p) for p in cell.paragraphs)
         else:
-            lines.append(item.text)
+            lines.append(text_of(item))
     text = "\n".join(line.rstrip() for line in lines).strip()
     if not text:
         raise IngestError(_("这个 Word 文件里没有文字。"))
+    notes = [f"{n} {bodies[ref]}" for ref, n in numbers.items() if bodies.get(ref)]
+    if notes:
+        text += "\n" + _FOOTNOTE_SEPARATOR + "\n" + "\n".join(notes)
     return text + "\n"
+
+
+_FOOTNOTE_SEPARATOR = "__________________"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_runs_text(element: Any, marker: Callable[[str], str]) -> str:
+    """A paragraph's text from its runs, with ``marker(id)`` where a footnote is referenced.
+
+    Text boxes inside the paragraph are left out, as python-docx's ``Paragraph.text`` does.
+    """
+    out: list[str] = []
+    for run in element.iterfind(f".//{_W}r"):
+        if any(a.tag == f"{_W}txbxContent" for a in run.iterancestors()):
+            continue
+        for child in run:
+            if child.tag == f"{_W}t":
+                out.append(child.text or "")
+            elif child.tag == f"{_W}tab":
+                out.append("\t")
+            elif child.tag in (f"{_W}br", f"{_W}cr"):
+                out.append("\n")
+            elif child.tag == f"{_W}footnoteReference":
+                out.append(marker(child.get(f"{_W}id", "")))
+    return "".join(out)
+
+
+def _docx_footnote_bodies(word: Any) -> dict[str, str]:
+    """Footnote id → its text on one line; empty when the document has no footnotes part."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    try:
+        part = word.part.part_related_by(RT.FOOTNOTES)
+    except KeyError:
+        return {}
+    try:
+        root = etree.fromstring(part.blob, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        raise IngestError(_("无法读取这个 Word 文件的脚注：文件可能已损坏。")) from None
+    bodies: dict[str, str] = {}
+    for note in root.iterfind(f"{_W}footnote"):
+        if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        paragraphs = [_docx_runs_text(p, lambda _ref: "") for p in note.iterfind(f"{_W}p")]
+        bodies[note.get(f"{_W}id", "")] = " ".join(" ".join(p.split()) for p in paragraphs if p.strip())
+    return bodies
