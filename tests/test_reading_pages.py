@@ -275,6 +275,23 @@ def test_document_list_filters_by_year_and_type_and_sorts(client, seeds, setting
     assert '<a href="?sort=symbol&amp;page=2" rel="next">' in client.get("/documents/?sort=symbol").content.decode()
 
 
+def test_symbols_sort_by_their_numbers_not_their_characters(client, db):
+    for number in (1183, 99, 201):
+        import_text(report_text(2, date="2018 年 5 月 1 日"), symbol=f"S/2018/{number}")
+    import_text(report_text(2, date="2018 年 5 月 2 日"), status="published")  # no symbol: last
+
+    def listed(url):
+        return re.findall(r'<a class="doc-item__title" href="/documents/([^"]+)/"', client.get(url).content.decode())
+
+    ours = [s for s in listed("/documents/?sort=symbol") if s.startswith(("S/2018/", "id/"))]
+    assert ours[:3] == ["S/2018/99", "S/2018/201", "S/2018/1183"] and ours[3].startswith("id/")
+    assert [s for s in listed("/documents/?sort=-symbol") if s.startswith("S/2018/")] == [
+        "S/2018/1183",
+        "S/2018/201",
+        "S/2018/99",
+    ]
+
+
 def test_resolution_index_counts_citations_and_sorts_by_number(client, seeds):
     content = client.get("/resolutions/").content.decode()
     rows = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>.*?<td class="num">(\d+)</td>', content, re.S)

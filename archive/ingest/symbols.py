@@ -23,6 +23,7 @@ __all__ = [
     "normalize_symbol",
     "resolution_symbol",
     "symbol_lookup_key",
+    "symbol_sort_key",
 ]
 
 
@@ -137,3 +138,13 @@ def resolution_symbol(number: str, year: str) -> str:
         raise InvalidSymbol(f"安理会决议编号“{number}”或年份“{year}”不是数字。")
     # Leading zeros are stripped by hand: int() of a huge digit string raises a plain ValueError.
     return normalize_symbol(f"S/RES/{num.lstrip('0') or '0'}({yr})")
+
+
+_DIGITS_RE = re.compile(r"[0-9]+")
+
+
+def symbol_sort_key(symbol: str | None) -> str | None:
+    """A key that sorts symbols as readers count: S/2018/99 before S/2018/1183 (numbers padded)."""
+    if not symbol:
+        return None
+    return _DIGITS_RE.sub(lambda m: m.group().rjust(10, "0"), symbol.upper())

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..ingest.symbols import symbol_sort_key
 from .choices import DocumentStatus, DocumentType
 
 # Crockford-style alphabet: no 0/o, 1/l/i, so a permanent id survives being read aloud or retyped.
@@ -65,7 +66,7 @@ class DocumentQuerySet(models.QuerySet):
     def sorted_for_listing(self, sort: str) -> DocumentQuerySet:
         """Order a list page by ``date``/``-date`` or ``symbol``/``-symbol``; missing values sort last."""
         field, descending = sort.lstrip("-"), sort.startswith("-")
-        key = models.F("date" if field == "date" else "symbol")
+        key = models.F("date" if field == "date" else "symbol_sort_key")
         key = key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
         return self.order_by(key, "public_id")
 
@@ -151,6 +152,15 @@ class Document(models.Model):
         blank=True,
         help_text=_("联合国文件编号，规范形式，如 S/2018/1183、S/RES/2645(2022)；未知时留空。"),
     )
+    # NULL like the symbol it is derived from, so documents without one sort last either way.
+    symbol_sort_key = models.CharField(  # noqa: DJ001
+        _("文号排序键"),
+        max_length=300,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("按文号排序时使用：文号中的数字按数值比较（S/2018/99 排在 S/2018/1183 之前）。"),
+    )
     title = models.CharField(_("标题"), max_length=500, blank=True, help_text=_("文件的中文标题。"))
     date = models.DateField(_("日期"), null=True, blank=True, help_text=_("文件落款或发布日期。"))
     doc_type = models.CharField(
@@ -204,10 +214,13 @@ class Document(models.Model):
         return f"{label} {self.title}".strip()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        derived = {"symbol_sort_key"}
+        self.symbol_sort_key = symbol_sort_key(self.symbol)
         if self.stamp_publication():
-            fields = kwargs.get("update_fields")
-            if fields is not None:
-                kwargs["update_fields"] = {*fields, "first_published_at"}
+            derived.add("first_published_at")
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

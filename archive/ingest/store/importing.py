@@ -29,7 +29,7 @@ from .. import parse
 from ..anchors import ExistingBlock, assign_anchors
 from ..decode import check_text
 from ..errors import IngestError
-from ..symbols import InvalidSymbol, doc_type_for_symbol, normalize_symbol
+from ..symbols import InvalidSymbol, doc_type_for_symbol, normalize_symbol, symbol_sort_key
 from ..types import CitationMatch, ParsedDocument
 from ..types import Footnote as ParsedFootnote
 
@@ -338,7 +338,15 @@ def _hubs_for(symbols: Iterable[str], exclude: Document) -> dict[str, Document]:
     found = _documents_for(wanted)
     missing = sorted(wanted - found.keys())
     hubs = bulk_create_with_history(
-        [Document(symbol=s, doc_type=doc_type_for_symbol(s), status=DocumentStatus.PUBLISHED) for s in missing],
+        [
+            Document(
+                symbol=s,
+                symbol_sort_key=symbol_sort_key(s),
+                doc_type=doc_type_for_symbol(s),
+                status=DocumentStatus.PUBLISHED,
+            )
+            for s in missing
+        ],
         Document,
     )
     found.update({d.symbol: d for d in hubs})
