@@ -268,8 +268,8 @@ Whoosh's matcher walk, which the raw figure pays to count the results — hence 
 "overhead".  The HTTP figure adds Django's request cycle, two database queries, jieba-cut
 snippets passed through bleach (about 15 ms a page) and the template.  The cold row is the
 first query after the server started: it builds the per-segment caches (facet arrays, field
-lengths, postings) for all segments, about 3 s at 10,000 documents; `SEARCH_WARM_UP=1` in the
-server's environment does that in a background thread at start-up.  Memory: the index is read
+lengths, postings) for all segments, about 3 s at 10,000 documents; each gunicorn worker does
+that in a background thread when it starts (`SEARCH_WARM_UP=0` turns it off).  Memory: the index is read
 without mmap (Whoosh copies every mapped segment file into a private buffer, about the size of
 the index per open searcher).  Index build: `rebuild_index` through haystack; two forked
 sub-writers segment with jieba and write their own segments in parallel, and the parent

@@ -1,6 +1,3 @@
-import os
-import threading
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +13,5 @@ class SearchConfig(AppConfig):
         # start-up, before a pre-forking server forks, rather than inside the first search.
         analyzers.init_jieba()
         receivers.connect()
-        if os.environ.get("SEARCH_WARM_UP") == "1":
-            # Web processes only (set it in the server's environment): commands need no warm caches.
-            from .engine import warm_up
-
-            threading.Thread(target=warm_up, name="search-warm-up", daemon=True).start()
+        # Search caches are warmed per server worker, after the fork (config/gunicorn.py): an index
+        # file opened here, in a pre-forking master, would be shared by every worker.

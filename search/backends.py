@@ -137,10 +137,13 @@ _pools_lock = threading.Lock()
 
 
 def _pool_for(path: str) -> _SearcherPool:
+    # Per process: a searcher inherited through a fork shares its open files (and their read
+    # positions) with the parent, so a forked worker never borrows one.
+    key = f"{os.getpid()}:{path}"
     with _pools_lock:
-        pool = _pools.get(path)
+        pool = _pools.get(key)
         if pool is None:
-            pool = _pools[path] = _SearcherPool()
+            pool = _pools[key] = _SearcherPool()
         return pool
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -319,11 +320,18 @@ def scoring_terms(q: wq.Query | None) -> list[tuple[str, Any]]:
     return list(dict.fromkeys(found))
 
 
+def start_warm_up() -> threading.Thread:
+    """Warm the search caches in a background thread (each gunicorn worker, after its fork)."""
+    thread = threading.Thread(target=warm_up, name="search-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def warm_up() -> None:
     """Build the per-segment caches (facet arrays, field lengths) before the first search needs them.
 
     The first search after a start or a rebuild otherwise pays for every segment at once (about
-    a second at 10,000 documents).  Run in a background thread at start-up (SEARCH_WARM_UP=1).
+    three seconds at 10,000 documents).
     """
     be = backend()
     if getattr(be, "engine_name", "") != "whoosh":

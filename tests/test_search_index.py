@@ -31,6 +31,7 @@ from tests.test_search_fixtures import build_index, index_path, wait_for_index
 
 # Shared fixtures (defined once in test_search_fixtures).
 fresh_index = fx.fresh_index
+indexed_seeds = fx.indexed_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -266,3 +267,40 @@ def test_a_write_to_a_missing_index_rebuilds_it_whole(transactional_db, fresh_in
     wait_for_index(60)
     assert count("自愈测试") == 1
     assert count("性剥削和性虐待") > 0  # the seeds came back too, not just the new document
+
+
+# --- server workers ----------------------------------------------------------------------------------
+
+
+def test_a_forked_worker_never_borrows_its_parents_searchers(indexed_seeds, monkeypatch):
+    from search import backends, indexing
+
+    be = indexing.backend()
+    with be.searcher() as first:
+        pass
+    with be.searcher() as again:
+        assert again is first  # within a process, open searchers are reused
+    # After a fork (another process id) the parent's open files must not be shared.
+    child_pid = os.getpid() + 100_000
+    monkeypatch.setattr(backends.os, "getpid", lambda: child_pid)
+    with be.searcher() as in_child:
+        assert in_child is not first
+    assert run(SearchParams(q="警务咨询委员会")).total > 0
+
+
+def test_each_server_worker_warms_its_own_search_caches(monkeypatch):
+    import runpy
+
+    from django.conf import settings
+
+    config = runpy.run_path(str(Path(settings.BASE_DIR) / "config" / "gunicorn.py"))
+    assert config["preload_app"] is True
+    warmed = threading.Event()
+    monkeypatch.setattr("search.engine.warm_up", warmed.set)
+    monkeypatch.delenv("SEARCH_WARM_UP", raising=False)
+    config["post_fork"](None, None)
+    assert warmed.wait(5), "a new worker starts warming by default"
+    warmed.clear()
+    monkeypatch.setenv("SEARCH_WARM_UP", "0")
+    config["post_fork"](None, None)
+    assert not warmed.wait(0.3)
