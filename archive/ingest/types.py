@@ -15,9 +15,11 @@ from enum import StrEnum
 class BlockKind(StrEnum):
     TITLE = "title"
     HEADING = "heading"
+    PREAMBULAR = "preambular"
     PARAGRAPH = "paragraph"
     SUBPARAGRAPH = "subparagraph"
     LIST_ITEM = "list_item"
+    TABLE = "table"
     SIGNATURE = "signature"
 
 
@@ -64,6 +66,11 @@ class Block:
     label: str | None = None
     footnote_refs: list[FootnoteRef] = field(default_factory=list)
     citations: list[CitationMatch] = field(default_factory=list)
+    # The part of the document the block belongs to: "" for the main body, else the anchor prefix
+    # of an annex or enclosure ("annex1", "annex2", "enclosure").
+    section: str = ""
+    # Official (PDF) page on which the block starts; None when the text gives no page evidence.
+    page: int | None = None
 
 
 @dataclass
@@ -71,6 +78,7 @@ class Footnote:
     number: str
     text: str
     citations: list[CitationMatch] = field(default_factory=list)
+    page: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,11 @@ class Metadata:
     symbol: str | None = None
     # Value of the DocumentType choices in archive.models ("letter", "report", ...).
     doc_type: str | None = None
+    # From the masthead: the English issue date ("10 February 2023"), the language of the original
+    # ("Original: English" → "en", a value of archive.models.Language) and the job number ("23-02345").
+    issued_on: dt.date | None = None
+    original_language: str | None = None
+    job_number: str | None = None
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The archive's data: documents, their blocks and footnotes, and the citations between them."""
 
-from .choices import BlockKind, CitationKind, DocumentStatus, DocumentType
+from .choices import BlockKind, CitationKind, DocumentStatus, DocumentType, Language
 from .citations import Abbreviation, Citation, CitationQuerySet
 from .documents import Document, DocumentQuerySet, SymbolAlias, new_public_id
 from .paragraphs import Footnote, FootnoteReference, Paragraph, ParagraphQuerySet
@@ -17,6 +17,7 @@ __all__ = [
     "DocumentType",
     "Footnote",
     "FootnoteReference",
+    "Language",
     "Paragraph",
     "ParagraphQuerySet",
     "SymbolAlias",

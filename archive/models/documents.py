@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..ingest.symbols import symbol_sort_key
-from .choices import DocumentStatus, DocumentType
+from .choices import DocumentStatus, DocumentType, Language
 
 # Crockford-style alphabet: no 0/o, 1/l/i, so a permanent id survives being read aloud or retyped.
 _ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
@@ -163,6 +163,25 @@ class Document(models.Model):
     )
     title = models.CharField(_("标题"), max_length=500, blank=True, help_text=_("文件的中文标题。"))
     date = models.DateField(_("日期"), null=True, blank=True, help_text=_("文件落款或发布日期。"))
+    issued_on = models.DateField(
+        _("印发日期"),
+        null=True,
+        blank=True,
+        help_text=_("文件首页刊头印出的分发日期（如 10 February 2023），可能晚于落款日期。"),
+    )
+    original_language = models.CharField(
+        _("原文语种"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("刊头“Original:”所注的原文语种；中文本多为英文原文的译本。未知时留空。"),
+    )
+    job_number = models.CharField(
+        _("作业编号"),
+        max_length=32,
+        blank=True,
+        help_text=_("联合国文件的印制作业编号，印在首页和页脚，如 23-02345。"),
+    )
     doc_type = models.CharField(
         _("文件类型"),
         max_length=32,

@@ -80,6 +80,18 @@ class Paragraph(models.Model):
         help_text=_("原文印出的段落编号，如 12；没有编号时留空。"),
     )
     label = models.CharField(_("标号"), max_length=16, blank=True, help_text=_("分段或列表项的标号，如 (a)、•。"))
+    section = models.CharField(
+        _("所属部分"),
+        max_length=32,
+        blank=True,
+        help_text=_("正文留空；附件、附文中的段落为该部分的锚点前缀，如 annex1、annex2、enclosure。"),
+    )
+    page = models.PositiveIntegerField(
+        _("页码"),
+        null=True,
+        blank=True,
+        help_text=_("本段在正式文本（PDF）中开始的页码；原文没有页码依据时留空。"),
+    )
     text = models.TextField(_("正文"), help_text=_("清理后的段落文字，忠实于原文。"))
     anchor = models.CharField(
         _("锚点"),
@@ -134,6 +146,12 @@ class Footnote(models.Model):
     number = models.CharField(_("脚注号"), max_length=8, help_text=_("原文的脚注编号。"))
     position = models.PositiveIntegerField(_("顺序"), help_text=_("脚注在文件中的先后顺序。"))
     text = models.TextField(_("脚注正文"), help_text=_("脚注的文字。"))
+    page = models.PositiveIntegerField(
+        _("页码"),
+        null=True,
+        blank=True,
+        help_text=_("脚注在正式文本（PDF）中所在的页码；原文没有页码依据时留空。"),
+    )
     anchor = models.CharField(_("锚点"), max_length=16, help_text=_("永久锚点，形如 fn3。"))
     referenced_by = models.ManyToManyField(
         Paragraph,
