@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..ingest.pinpoints import first_anchor
 from .choices import CitationKind, DocumentStatus
 from .documents import Document
 from .paragraphs import Footnote, Paragraph
@@ -81,7 +82,7 @@ class Citation(models.Model):
         _("具体段落"),
         max_length=64,
         blank=True,
-        help_text=_("被引段落：60、29-47、53,54,57 或 附件；没有时留空。"),
+        help_text=_("被引段落：60、29-47、53,54,57、附件一、附件一:2、序言:3 或 摘要；没有时留空。"),
     )
     matched_text = models.CharField(_("原文引文"), max_length=300, help_text=_("文中出现的引用原文。"))
     start = models.PositiveIntegerField(_("起始位置"), help_text=_("引文在段落或脚注文字中的起始字符位置。"))
@@ -113,18 +114,13 @@ class Citation(models.Model):
         pin = f"，{self.pinpoint}" if self.pinpoint else ""
         return f"{self.cited_symbol}{pin}"
 
-    def first_pinpoint_number(self) -> str | None:
-        """The paragraph a link should land on: '60' for '60', '29' for '29-47', '53' for '53,54,57'."""
-        head = self.pinpoint.replace("-", ",").split(",")[0].strip()
-        return head if head.isdigit() else None
-
     def target_url(self) -> str:
         """Inside the archive always: the cited document (or hub) page, at the pin-point when known."""
         if self.target_id is None:
             return reverse("document_detail", kwargs={"ref": self.cited_symbol})
         url = self.target.get_absolute_url()
-        number = self.first_pinpoint_number()
-        return f"{url}#p{number}" if number else url
+        anchor = first_anchor(self.pinpoint)
+        return f"{url}#{anchor}" if anchor else url
 
 
 class Abbreviation(models.Model):
