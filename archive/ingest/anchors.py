@@ -3,7 +3,9 @@
 An anchor is part of a public URL (``/documents/S/2018/1183/p12/``), so once served it must
 keep naming the same block.  Numbered paragraphs are named by their official number
 (``p12``), which a pin-point citation ``第 12 段`` maps to; their sub-paragraphs by the
-parent and label (``p12-a``).  Every other block gets a counter-based anchor (``h3`` for
+parent and label (``p12-a``); a resolution's preambular paragraphs by their ordinal (``pp3``);
+paragraphs of an annex or enclosure by the part and number (``annex1-p2``,
+:func:`archive.ingest.pinpoints.canonical_anchor`).  Every other block gets a counter-based anchor (``h3`` for
 headings, ``b7`` for the rest) and, on re-import, inherits the anchor of the old block
 whose text it continues, so a corrected typo does not break anyone's link.
 """
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .pinpoints import canonical_anchor
 from .types import Block, BlockKind
 
 ANCHOR_PATTERN = r"[a-z]+[0-9]+(?:-[a-z0-9]+)*"
@@ -38,19 +41,38 @@ def _prefix(kind: str) -> str:
     return "h" if kind in (BlockKind.HEADING, BlockKind.TITLE) else "b"
 
 
+def _plain_section(blocks: Sequence[Block]) -> str:
+    """The part whose numbered paragraphs are plain ``p<n>``: the main body.
+
+    Except where the main body numbers none of its own (a cover letter): its first appended part
+    (the report it transmits) was served as ``p1`` … ``p71`` (seed 004), and those anchors stay;
+    the canonical ``annex1-p2`` names them too (the reading pages give such blocks an alias).
+    """
+    numbered = [b.section for b in blocks if b.kind == BlockKind.PARAGRAPH and b.number]
+    first_part = next((b.section for b in blocks if b.section), "")
+    if "" not in numbered and first_part in numbered:
+        return first_part
+    return ""
+
+
 def _structural_anchors(blocks: Sequence[Block]) -> list[str | None]:
     result: list[str | None] = []
     taken: set[str] = set()
     parent: str | None = None
+    plain = _plain_section(blocks)
     for block in blocks:
         anchor: str | None = None
+        section = "" if block.section == plain else block.section
         if block.kind == BlockKind.PARAGRAPH and block.number and _slug(block.number):
-            anchor = f"p{_slug(block.number)}"
+            anchor = canonical_anchor(section, _slug(block.number))
+            parent = anchor
+        elif block.kind == BlockKind.PREAMBULAR and block.number and _slug(block.number):
+            anchor = f"{section}-pp{_slug(block.number)}" if section else canonical_anchor("preamble", block.number)
             parent = anchor
         elif block.kind == BlockKind.HEADING:
             parent = None
         elif block.kind == BlockKind.SUBPARAGRAPH and parent and block.label and _slug(block.label):
-            anchor = f"{parent.split('-')[0]}-{_slug(block.label)}"
+            anchor = f"{parent}-{_slug(block.label)}"
         if anchor in taken:
             anchor = None  # a repeated number or label falls back to a counter anchor
         if anchor:

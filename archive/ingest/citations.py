@@ -7,10 +7,12 @@ Three shapes are recognised, each occurrence giving one :class:`CitationMatch`:
   lists (``第 2185(2014)号、第 2382(2017)号和第 2447(2018)号决议``);
 * General Assembly resolutions (``大会第 72/262 C 号决议``, ``第 70/262 号双重决议``).
 
-A pin-point (``第 60 段``, ``第 29-47 段``, ``第 53 段、第 54 段和第 57 段``, ``附件``) is attached
-only when it follows the citation directly (an optional comma between), so it can never
-leak from another sentence.  ``第 3 段`` with no citation before it is an internal
-reference and is ignored.
+A pin-point (``第 60 段``, ``第 29-47 段``, ``第 53 段、第 54 段和第 57 段``, ``附件``, ``附件一第 2 段``,
+``序言部分第 3 段``) is attached only when it follows the citation directly (an optional comma
+between, or the bracket closing around the symbol: ``报告(S/2018/1183)第 15 段``), so it can never
+leak from another sentence.  It is stored in the one grammar of :mod:`archive.ingest.pinpoints`
+(``15``, ``29-47``, ``53,54,57``, ``附件``, ``附件一:2``, ``序言:3``, ``摘要``).  ``第 3 段`` with no
+citation before it is an internal reference and is ignored.
 
 Matching runs on an NFKC copy of the text (full-width digits and brackets are common in
 Chinese documents); offsets are mapped back so that ``text[m.start:m.end] == m.text``.
@@ -66,10 +68,15 @@ _JUEYI_RE = re.compile(r"\s{0,5}决议", re.ASCII)
 _NUM = rf"\d{{1,4}}(?:{_W}(?:{_DASH}|~|至|到){_W}\d{{1,4}})?"
 _SEP = rf"{_W}(?:以及|、|,|，|和|及|与){_W}"
 _PARA = rf"第{_W}{_NUM}(?:{_W}段)?(?:{_SEP}(?:第{_W})?{_NUM}(?:{_W}段)?){{0,30}}{_W}段"
-_PIN_RE = re.compile(
-    rf"{_W}[,，]?{_W}(?:(?P<para>{_PARA})|(?P<annex>附件[一二三四五六七八九十]{{0,3}})|(?P<summary>摘要))",
-    re.ASCII,
+_PART = r"(?:附件|附文|附录)(?:[一二三四五六七八九十]{1,3}|[0-9]{1,2})?"
+_PIN_BODY = (
+    rf"(?:(?P<part>{_PART})(?:{_W}[,，]?{_W}(?P<partpara>{_PARA}))?"
+    rf"|序言(?:部分)?{_W}(?P<preamble>{_PARA})"
+    rf"|(?:执行部分{_W})?(?P<para>{_PARA})"
+    r"|(?P<summary>摘要))"
 )
+# After the symbol, a comma or nothing; after a closing bracket ("报告(S/2018/1183)第 15 段"), nothing.
+_PIN_RE = re.compile(rf"(?:{_W}[,，]?|{_W}[)）]){_W}{_PIN_BODY}", re.ASCII)
 _PIN_NUM_RE = re.compile(rf"(\d+)(?:{_W}(?:{_DASH}|~|至|到){_W}(\d+))?", re.ASCII)
 _PINPOINT_MAX = 64  # Citation.pinpoint's column width; a longer "pin-point" is not one.
 
@@ -104,15 +111,24 @@ def _kind(symbol: str) -> CitationKind:
     return CitationKind.DOCUMENT
 
 
+def _numbers(para: str) -> str:
+    return ",".join(f"{a}-{b}" if b else a for a, b in _PIN_NUM_RE.findall(para))
+
+
 def _pinpoint(norm: str, end: int) -> str | None:
+    """The normalised pin-point (grammar: :mod:`archive.ingest.pinpoints`) right after ``end``, or None."""
     match = _PIN_RE.match(norm, end)
     if match is None:
         return None
     if match.group("para"):
-        numbers = [f"{a}-{b}" if b else a for a, b in _PIN_NUM_RE.findall(match.group("para"))]
-        pin = ",".join(numbers)
+        pin = _numbers(match.group("para"))
+    elif match.group("preamble"):
+        pin = f"序言:{_numbers(match.group('preamble'))}"
+    elif match.group("part"):
+        part, para = match.group("part"), match.group("partpara")
+        pin = f"{part}:{_numbers(para)}" if para else part
     else:
-        pin = match.group("annex") or match.group("summary")
+        pin = match.group("summary")
     return pin if len(pin) <= _PINPOINT_MAX else None
 
 

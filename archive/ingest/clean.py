@@ -19,6 +19,10 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .furniture import Furniture, FurnitureKind, classify, is_link
+from .masthead import Masthead, read_masthead
+from .pages import Boundary, assign_pages
+
 __all__ = [
     "Layout",
     "Line",
@@ -45,6 +49,8 @@ class Layout(StrEnum):
 class LineKind(StrEnum):
     TEXT = "text"
     SEPARATOR = "separator"
+    # Rows of a table, already gathered by the tables stage (text: rows and cells, see Unit).
+    TABLE = "table"
 
 
 @dataclass
@@ -57,6 +63,12 @@ class Line:
     trailing_space: bool = False
     # A page ended just before this line: footnote zones stop here.
     page_break_before: bool = False
+    # The line as printed, before odd spaces and tabs became plain spaces (table cells need them).
+    cells: str = ""
+    # The official page the line is on (None: the text gives no page evidence).
+    page: int | None = None
+    # What was seen between the previous kept line and this one, if a page may end there.
+    boundary: Boundary | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -65,6 +77,9 @@ class Prepared:
     lines: list[Line]
     # Page-header lines that were removed; the document's own symbol is among them.
     headers: list[str] = field(default_factory=list)
+    masthead: Masthead = field(default_factory=Masthead)
+    furniture: list[Furniture] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +88,9 @@ class Unit:
 
     text: str
     indent: int = 0
+    page: int | None = None
+    # A table: ``text`` is its rows, one a line, cells separated by tabs when they could be told apart.
+    table: bool = False
 
 
 _CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
@@ -101,25 +119,11 @@ def visible_len(text: str) -> int:
 # Zero-width characters and odd spaces that PDF extraction scatters around.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
 _ODD_SPACES = {ord(c): " " for c in "\t\u00a0\u202f\u205f" + "".join(map(chr, range(0x2002, 0x200B)))}
-_NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\f\v\x85]")
+_NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\v\x85]")
 
 _SEPARATOR_RE = re.compile(r"^[_＿]{5,}$")
-_LINK_RE = re.compile(r"^(?:https?://|www\.)[\x21-\x7e]+$", re.IGNORECASE)
-_HEADER_RES = (
-    # The document's own symbol as a running header: "S/2011/817".
-    re.compile(r"^(?:S|A|E|ST|UNEP|UNW)/[A-Z0-9][A-Za-z0-9./()\-]*$"),
-    # Job number with language and page: "12-20064 (C)2", "12-20064 (C) 020112 030112".
-    re.compile(r"^[0-9]{2}-[0-9]{5}\s*(?:\([A-Z]\))?[\s0-9/*]*$"),
-    re.compile(r"^[0-9]{1,3}\s*/\s*[0-9]{1,3}$"),
-    re.compile(r"^\*[0-9]{6,}\*$"),
-)
-_DISTR_RE = re.compile(r"^Distr\.?\s*:?\s*[A-Za-z]*$", re.IGNORECASE)
-_BOILERPLATE_RES = (
-    _DISTR_RE,
-    re.compile(r"^(?:安全理事会|大会|经济及社会理事会|联合国)$"),
-    re.compile(r"^[0-9]{1,2}\s+[A-Z][a-z]+\s+[0-9]{4}$"),
-    re.compile(r"^(?:Chinese|Original\s*:\s*[A-Za-z ]+|General|Limited|Restricted)$", re.IGNORECASE),
-)
+# A form feed is a page boundary (PDF uploads, Word page breaks); it is kept as a line of its own.
+_FORM_FEED = "\x0c"
 
 _MD_LINK_RE = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\\]|\\.)*\)")
 # Bounded, so a line full of unmatched "**" cannot make the search quadratic.
@@ -136,25 +140,6 @@ def strip_markdown(text: str) -> str:
     return _MD_ESCAPE_RE.sub(lambda m: m.group(1), text)
 
 
-def _is_header(text: str) -> bool:
-    return any(r.match(text) for r in _HEADER_RES)
-
-
-def _boilerplate_end(stripped: list[str]) -> int:
-    """Index after the ``安全理事会 / Distr.: General / date / Chinese / Original`` block, or 0."""
-    nonblank = [i for i, s in enumerate(stripped) if s][:12]
-    if not any(_DISTR_RE.match(stripped[i]) for i in nonblank):
-        return 0
-    end = 0
-    for i in nonblank:
-        s = stripped[i]
-        if any(r.match(s) for r in _BOILERPLATE_RES) or _is_header(s):
-            end = i + 1
-        else:
-            break
-    return end
-
-
 def _detect_layout(texts: list[tuple[str, bool]]) -> Layout:
     if not texts:
         return Layout.WRAPPED
@@ -167,32 +152,57 @@ def _detect_layout(texts: list[tuple[str, bool]]) -> Layout:
     return Layout.WRAPPED
 
 
+def _boundary(pending: Boundary | None, furniture: Furniture | None = None, form_feed: bool = False) -> Boundary:
+    bound = pending or Boundary()
+    if form_feed:
+        bound.form_feed = True
+    if furniture is not None and furniture.kind != FurnitureKind.DECORATION:
+        bound.merge(Boundary(furniture=True, number=furniture.page, total=furniture.total))
+    return bound
+
+
 def prepare(raw: str) -> Prepared:
-    """Normalise ``raw`` and drop page headers, link annotations and the header block."""
-    text = _NEWLINES_RE.sub("\n", raw).translate(_INVISIBLE).translate(_ODD_SPACES)
-    raw_lines = text.split("\n")
-    stripped = [line.strip() for line in raw_lines]
-    boiler_end = _boilerplate_end(stripped)
-    headers = [s for s in stripped[:boiler_end] if _is_header(s)]
+    """Normalise ``raw``, read its masthead, drop page furniture and link annotations, find the pages."""
+    text = _NEWLINES_RE.sub("\n", raw).replace(_FORM_FEED, f"\n{_FORM_FEED}\n").translate(_INVISIBLE)
+    # Table cells are told apart by tabs and runs of spaces, so the table stage sees lines before
+    # odd spaces become plain ones.
+    source_lines = text.split("\n")
+    raw_lines = text.translate(_ODD_SPACES).split("\n")
+    stripped = [line.strip() if line != _FORM_FEED else line for line in raw_lines]
+    head = read_masthead([s if s != _FORM_FEED else "" for s in stripped])
+    headers = list(head.headers)
+    furniture: list[Furniture] = []
 
     # Page-break evidence per kept line, interpreted once the layout is known:
     # (line, an artefact line came before it, blank lines before it or -1 if none at all).
     kept: list[tuple[Line, bool, int]] = []
     blank_run, artefact, prev_was_text = 0, False, False
-    for line, s in zip(raw_lines[boiler_end:], stripped[boiler_end:], strict=True):
-        if _LINK_RE.match(s) or _is_header(s):
-            if _is_header(s):
-                headers.append(s)
-            artefact, prev_was_text = True, False
+    pending: Boundary | None = None
+    for line, source, s in zip(raw_lines[head.end :], source_lines[head.end :], stripped[head.end :], strict=True):
+        if s == _FORM_FEED:
+            pending, artefact, prev_was_text = _boundary(pending, form_feed=True), True, False
+            continue
+        if is_link(s):
+            pending, artefact, prev_was_text = pending or Boundary(), True, False
+            continue
+        found = classify(s)
+        if found is not None and found.kind == FurnitureKind.DECORATION:
+            continue  # a rule or "* * *" between passages: layout, and no sign of a page end
+        if found is not None:
+            furniture.append(found)
+            if found.kind in (FurnitureKind.SYMBOL, FurnitureKind.JOB):
+                headers.append(s.rstrip("*").strip() if found.kind == FurnitureKind.SYMBOL else s)
+            pending, artefact, prev_was_text = _boundary(pending, found), True, False
             continue
         kind = LineKind.SEPARATOR if _SEPARATOR_RE.match(s) else LineKind.TEXT
         body = (strip_markdown(s) if kind == LineKind.TEXT else s).strip()
         if not body:
             blank_run, prev_was_text = blank_run + 1, False
             continue
-        item = Line(kind, body, len(line) - len(line.lstrip()), line != line.rstrip())
+        item = Line(kind, body, len(line) - len(line.lstrip()), line != line.rstrip(), cells=source.strip())
+        item.boundary = pending
         kept.append((item, artefact, -1 if prev_was_text else blank_run))
-        blank_run, artefact, prev_was_text = 0, False, kind == LineKind.TEXT
+        blank_run, artefact, prev_was_text, pending = 0, False, kind == LineKind.TEXT, None
 
     layout = _detect_layout([(it.text, it.trailing_space) for it, _a, _b in kept if it.kind == LineKind.TEXT])
     for n, (item, after_artefact, blanks) in enumerate(kept):
@@ -203,7 +213,13 @@ def prepare(raw: str) -> Prepared:
             item.page_break_before = after_artefact or blanks == -1
         else:
             item.page_break_before = after_artefact or blanks >= 2
-    return Prepared(layout, [it for it, _a, _b in kept], headers)
+        if item.page_break_before and item.boundary is None:
+            item.boundary = Boundary()
+    lines = [it for it, _a, _b in kept]
+    pages, page_warnings = assign_pages([line.boundary for line in lines], pending)
+    for line, page in zip(lines, pages, strict=True):
+        line.page = page
+    return Prepared(layout, lines, headers, head, furniture, page_warnings)
 
 
 _SPACE_RUN_RE = re.compile(r"\s+")
@@ -274,11 +290,15 @@ BLOCK_START_RE = re.compile(
     r"|[(（](?:[a-z]{1,2}|[ivx]{1,6}|[0-9]{1,2})[)）]"
     r"|[•●▪◦‣\-–]\s)"
 )
-# Sentence-final punctuation, optionally followed by a footnote marker ("愿景。3").
-TERMINAL_RE = re.compile(r"[。；;：:！!？?…][”’」』)）]?[0-9]{0,3}$")
+# Sentence-final punctuation, optionally followed by a footnote marker ("愿景。3", "愿景。³").
+TERMINAL_RE = re.compile(r"[。；;：:！!？?…][”’」』)）]?(?:[0-9]{0,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})$")
 # A line ending on one of these cannot end a paragraph ("A/72/707-", "S/PRST/", "，").
 _CONTINUATION_END = frozenset("/-‐–(（“‘《〈「『、，,")
 _NUMBERED_RE = re.compile(r"^(?:[0-9]{1,3}\.(?![0-9])|[(（](?:[a-z]{1,2}|[ivx]{1,6}|[0-9]{1,2})[)）])")
+# "安全理事会，" opens a resolution (or statement) and its preamble: every paragraph up to the
+# first numbered one is a consideration of its own, ending in a comma.
+CHAPEAU_RE = re.compile(r"^(?:安全理事会|安理会|大会|经济及社会理事会|人权理事会)\s*[，,]$")
+_PREAMBLE_END = frozenset("，,；;")
 
 
 class _Pending:
@@ -288,6 +308,7 @@ class _Pending:
         self.pieces = [line.text]
         self.indent = line.indent
         self.visible = visible_len(line.text)
+        self.page = line.page
 
     @property
     def tail(self) -> str:
@@ -298,7 +319,7 @@ class _Pending:
         self.visible += visible_len(line.text)
 
     def unit(self) -> Unit:
-        return Unit(tidy(join_pieces(self.pieces)), self.indent)
+        return Unit(tidy(join_pieces(self.pieces)), self.indent, self.page)
 
 
 def _continues(pending: _Pending) -> bool:
@@ -326,27 +347,55 @@ def _paragraph_line_boundary(pending: _Pending, nxt: Line) -> bool:
     return pending.visible <= 60 or bool(BLOCK_START_RE.match(nxt.text))
 
 
+def _preamble_boundary(pending: _Pending, prev: Line, nxt: Line, layout: Layout) -> bool:
+    """Inside a preamble every consideration ends in a comma (wrapped text: one with a trailing space)."""
+    if pending.tail[-1] not in _PREAMBLE_END:
+        return False
+    return layout == Layout.PARAGRAPH_LINES or prev.trailing_space or nxt.indent > 0
+
+
 def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
     """Rebuild logical units from body lines (separators and footnotes already removed)."""
     units: list[Unit] = []
     pending: _Pending | None = None
     prev: Line | None = None
+    preamble = False
+
+    def flush() -> None:
+        nonlocal pending, preamble
+        if pending is not None:
+            unit = pending.unit()
+            units.append(unit)
+            preamble = preamble or bool(CHAPEAU_RE.match(unit.text))
+        pending = None
+
     for line in lines:
+        if line.kind == LineKind.TABLE:
+            flush()
+            units.append(Unit(line.text, line.indent, line.page, table=True))
+            prev = None
+            continue
         if line.kind != LineKind.TEXT or not line.text:
             continue
+        if preamble and _NUMBERED_RE.match(line.text):
+            preamble = False
         if pending is None or prev is None:
+            flush()
             pending = _Pending(line)
         else:
-            if layout == Layout.WRAPPED:
+            if CHAPEAU_RE.match(tidy(line.text)) or CHAPEAU_RE.match(tidy(join_pieces(pending.pieces))):
+                boundary = True
+            elif preamble and _preamble_boundary(pending, prev, line, layout):
+                boundary = True
+            elif layout == Layout.WRAPPED:
                 boundary = _wrapped_boundary(pending, prev, line)
             else:
                 boundary = _paragraph_line_boundary(pending, line)
             if boundary:
-                units.append(pending.unit())
+                flush()
                 pending = _Pending(line)
             else:
                 pending.add(line)
         prev = line
-    if pending is not None:
-        units.append(pending.unit())
+    flush()
     return [u for u in units if u.text]

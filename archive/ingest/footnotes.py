@@ -7,7 +7,9 @@ body text and may continue on the next page's footnote area.
 
 Markers are bare digits after punctuation (``复杂。1 人们``, ``》2``, ``号6``), which is
 also how ordinary numbers look (``建议 3、4 和 7``).  What tells them apart is the set
-of bodies actually present: markers appear once each, in the bodies' order.
+of bodies actually present: markers appear once each, in the bodies' order.  Text that kept
+its superscripts (``基准。¹ 秘书长``, bodies `` ¹ 联合国：…``) is read the same way; a
+superscript is never an ordinary number, except as a unit's power (``m²``).
 """
 
 from __future__ import annotations
@@ -18,20 +20,23 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from .clean import Layout, Line, LineKind, is_cjk, is_cjk_punct, join_pieces, tidy
-from .types import Block, Footnote, FootnoteRef
+from .types import Block, BlockKind, Footnote, FootnoteRef
 
 __all__ = ["Marker", "attach_markers", "split_footnotes"]
 
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _BODY_START_RE = re.compile(r"^([0-9]{1,3})\s+(\S.*)$")
+_SUPER_BODY_START_RE = re.compile(rf"^([{_SUPERSCRIPTS}]{{1,3}})\s*(\S.*)$")
 # Text right after a number that makes it a quantity or date, not a footnote number.
 _UNIT_AFTER_NUMBER = frozenset("年月日号段页个名次%％.．")
 
 
 def _body_start(text: str, last: int, zone_start: bool) -> tuple[int, str] | None:
-    match = _BODY_START_RE.match(text)
+    match = _BODY_START_RE.match(text) or _SUPER_BODY_START_RE.match(text)
     if not match:
         return None
-    number, rest = int(match.group(1)), match.group(2)
+    number, rest = int(match.group(1).translate(_FROM_SUPERSCRIPT)), match.group(2)
     if rest[0] in _UNIT_AFTER_NUMBER:
         return None
     # Numbering only moves forward, by little; it restarts at 1 only in a new part (annex),
@@ -46,6 +51,7 @@ def split_footnotes(lines: list[Line], layout: Layout) -> tuple[list[Line], list
     body: list[Line] = []
     parts: list[list[str]] = []
     numbers: list[int] = []
+    pages: list[int | None] = []
     in_zone = False
     previous: Line | None = None
     for line in lines:
@@ -54,6 +60,9 @@ def split_footnotes(lines: list[Line], layout: Layout) -> tuple[list[Line], list
         if line.kind == LineKind.SEPARATOR:
             in_zone, previous = True, None
             continue
+        if not in_zone and _superscript_body(line.text, numbers[-1] if numbers else 0):
+            # Superscript-numbered bodies need no separator: nothing else starts a line that way.
+            in_zone, previous = True, None
         if not in_zone:
             body.append(line)
             continue
@@ -66,6 +75,7 @@ def split_footnotes(lines: list[Line], layout: Layout) -> tuple[list[Line], list
         if start is not None:
             numbers.append(start[0])
             parts.append([start[1]])
+            pages.append(line.page)
         elif parts and (zone_start or wrapped_on):
             # A body cut by a line break, or by a page break (then it heads the next area).
             parts[-1].append(line.text)
@@ -75,9 +85,14 @@ def split_footnotes(lines: list[Line], layout: Layout) -> tuple[list[Line], list
             in_zone = False
             body.append(line)
     footnotes = []
-    for number, chunks in zip(numbers, parts, strict=True):
-        footnotes.append(Footnote(number=str(number), text=tidy(join_pieces(chunks))))
+    for number, chunks, page in zip(numbers, parts, pages, strict=True):
+        footnotes.append(Footnote(number=str(number), text=tidy(join_pieces(chunks)), page=page))
     return body, footnotes
+
+
+def _superscript_body(text: str, last: int) -> bool:
+    match = _SUPER_BODY_START_RE.match(text)
+    return bool(match) and int(match.group(1).translate(_FROM_SUPERSCRIPT)) == last + 1
 
 
 @dataclass(frozen=True)
@@ -94,10 +109,18 @@ _CLOSING = "。，、；：！？”’》」』）)"
 _CANDIDATE_RE = re.compile(r"(?<![0-9])([0-9]{1,3})(?![0-9.,:/%\-A-Za-z()])")
 
 
+_SUPER_CANDIDATE_RE = re.compile(rf"(?<![A-Za-z0-9{_SUPERSCRIPTS}])([{_SUPERSCRIPTS}]{{1,3}})(?![{_SUPERSCRIPTS}])")
+
+
 def _candidates(blocks: list[Block]) -> list[Marker]:
     found = []
     for b, block in enumerate(blocks):
         text = block.text
+        if any(ch in _SUPERSCRIPTS for ch in text):
+            for m in _SUPER_CANDIDATE_RE.finditer(text):
+                found.append(Marker(b, m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT))))
+        if block.kind == BlockKind.TABLE:
+            continue  # a table's figures are numbers; only superscripts mark its footnotes
         for m in _CANDIDATE_RE.finditer(text):
             if m.start() == 0:
                 continue
@@ -111,7 +134,7 @@ def _candidates(blocks: list[Block]) -> list[Marker]:
                 ok = False
             if ok:
                 found.append(Marker(b, m.start(), m.end(), int(m.group(1))))
-    return found
+    return sorted(found, key=lambda m: (m.block, m.start))
 
 
 def _select(candidates: list[Marker], sequence: list[int]) -> tuple[list[Marker], list[int]]:
@@ -172,7 +195,7 @@ def _remove(block: Block, markers: list[Marker]) -> None:
 
 
 # A strong marker position: right after a full stop, closing quote or title mark, then text.
-_STRONG_RE = re.compile(r"[。》”]([0-9]{1,2})(?= [\u4e00-\u9fff]|$)")
+_STRONG_RE = re.compile(rf"[。》”]([0-9]{{1,2}}(?= [\u4e00-\u9fff]|$)|[{_SUPERSCRIPTS}]{{1,2}})")
 
 
 def attach_markers(blocks: list[Block], footnotes: list[Footnote]) -> list[str]:
@@ -193,7 +216,7 @@ def attach_markers(blocks: list[Block], footnotes: list[Footnote]) -> list[str]:
     expected = (sequence[-1] if sequence else 0) + 1
     for b in range(last_block, len(blocks)):
         for m in _STRONG_RE.finditer(blocks[b].text):
-            if int(m.group(1)) == expected:
+            if int(m.group(1).translate(_FROM_SUPERSCRIPT)) == expected:
                 warnings.append(
                     _("正文中“%(context)s”处的数字 %(n)s 像是脚注标记，但没有找到脚注 %(n)s 的正文。")
                     % {"context": blocks[b].text[max(0, m.start() - 8) : m.end()], "n": expected}

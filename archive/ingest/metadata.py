@@ -1,8 +1,10 @@
-"""Document metadata read from the text: title, date, own symbol and document type.
+"""Document metadata read from the text: title, date, own symbol, type, and the masthead's facts.
 
-Only reliable places are read: the title line for the date and type, the running page
-headers for the symbol.  The body cites plenty of other documents' symbols and dates,
-and taking one of those would silently mislabel the document.
+Only reliable places are read: the masthead (symbol, issue date, original language, job
+number), the running page headers for the symbol, the title for the date and type, and the
+lines a resolution or statement always prints after its title (``2022 年 7 月 15 日安全理事会第
+9093 次会议通过``, ``在 2023 年 3 月 8 日举行的第 9271 次会议上``).  The body cites plenty of
+other documents' symbols and dates, and taking one of those would silently mislabel the document.
 """
 
 from __future__ import annotations
@@ -13,26 +15,35 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from .masthead import Masthead
+from .symbols import InvalidSymbol, doc_type_for_symbol, normalize_symbol
 from .types import Block, BlockKind, Metadata
 
 __all__ = ["detect_date", "detect_doc_type", "detect_metadata", "detect_symbol", "detect_title"]
 
 _DATE_RE = re.compile(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日")
-_TITLE_END_RE = re.compile(r"(?:的信|的报告|的说明|的决议|主席声明|的附件)$")
+_TITLE_END_RE = re.compile(r"(?:的信|的报告|的说明|的决议|主席声明|主席的声明|的附件)$")
 _SPACES_RE = re.compile(r"\s+")
+# "2022 年 7 月 15 日安全理事会第 9093 次会议通过" (a resolution), "在 2023 年 3 月 8 日举行的第 9271
+# 次会议上，……发表如下声明" (a presidential statement): the date the text itself gives.
+_ADOPTED_RE = re.compile(r"^[0-9]{4}\s*年.{0,30}?第\s*[0-9]+\s*次会议(?:上)?通过[。]?$")
+_MEETING_RE = re.compile(r"^在\s*[0-9]{4}\s*年[^，。]{0,40}?第\s*[0-9]+\s*次会议上")
 
-# Checked in order: "……的信的附件" is a letter, "……报告的说明" a note.
+# Checked in order: "……的信的附件" is a letter, "……报告的说明" a note, "……的信：更正" a corrigendum.
 _DOC_TYPES = (
+    ("corrigendum", re.compile(r"(?:更正|订正)$")),
     ("note", re.compile(r"说明$")),
     ("letter", re.compile(r"的信(?:的附件)?$")),
     ("report", re.compile(r"报告$")),
-    ("presidential_statement", re.compile(r"主席声明$")),
+    ("presidential_statement", re.compile(r"主席的?声明$")),
     ("resolution", re.compile(r"决议$")),
 )
+_CORRIGENDUM_SYMBOL_RE = re.compile(r"/Corr\.[0-9]+$")
 
 
 def _normalise(text: str) -> str:
-    return _SPACES_RE.sub(" ", text).strip()
+    # A title printed on two lines ("联合国南苏丹特派团" / "秘书长的报告") reads as one: "……：秘书长的报告".
+    return "：".join(_SPACES_RE.sub(" ", line).strip() for line in text.split("\n") if line.strip())
 
 
 def detect_title(blocks: Sequence[Block]) -> str | None:
@@ -59,10 +70,17 @@ def detect_date(title: str | None) -> dt.date | None:
         return None
 
 
+def _stated_date(blocks: Sequence[Block]) -> dt.date | None:
+    """The adoption or meeting date a resolution or statement prints just under its title."""
+    for block in blocks[1:4]:
+        text = unicodedata.normalize("NFKC", block.text)
+        if _ADOPTED_RE.match(text) or _MEETING_RE.match(text):
+            return detect_date(text)
+    return None
+
+
 def detect_symbol(headers: Sequence[str]) -> str | None:
     """The symbol printed most often in the page headers, normalised; ``None`` if there is none."""
-    from .symbols import InvalidSymbol, normalize_symbol
-
     found: Counter[str] = Counter()
     for header in headers:
         try:
@@ -74,21 +92,36 @@ def detect_symbol(headers: Sequence[str]) -> str | None:
     return found.most_common(1)[0][0]
 
 
-def detect_doc_type(title: str | None) -> str:
-    if not title:
-        return "other"
-    compact = _SPACES_RE.sub("", title)
-    for value, pattern in _DOC_TYPES:
-        if pattern.search(compact):
-            return value
-    return "other"
+def detect_doc_type(title: str | None, symbol: str | None = None) -> str:
+    """The type the title states ("……的信", "秘书长的报告"…), else the one the symbol implies."""
+    if symbol and _CORRIGENDUM_SYMBOL_RE.search(symbol):
+        return "corrigendum"
+    if title:
+        compact = _SPACES_RE.sub("", title)
+        for value, pattern in _DOC_TYPES:
+            if pattern.search(compact):
+                return value
+    return doc_type_for_symbol(symbol) if symbol else "other"
 
 
-def detect_metadata(blocks: Sequence[Block], headers: Sequence[str]) -> Metadata:
+def detect_metadata(
+    blocks: Sequence[Block], headers: Sequence[str], masthead: Masthead | None = None, job_number: str | None = None
+) -> Metadata:
+    head = masthead or Masthead()
     title = detect_title(blocks)
+    symbol = head.symbol or detect_symbol(headers)
+    doc_type = detect_doc_type(title, symbol)
+    date = _stated_date(blocks) if doc_type in ("resolution", "presidential_statement") else None
+    if doc_type == "corrigendum":
+        # The title repeats the corrected document's (dated) title; the corrigendum is of its issue date.
+        date = head.issued_on or detect_date(title)
+    date = date or detect_date(title) or head.issued_on
     return Metadata(
         title=title,
-        date=detect_date(title),
-        symbol=detect_symbol(headers),
-        doc_type=detect_doc_type(title),
+        date=date,
+        symbol=symbol,
+        doc_type=doc_type,
+        issued_on=head.issued_on,
+        original_language=head.original_language,
+        job_number=head.job_number or job_number,
     )

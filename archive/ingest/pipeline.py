@@ -1,9 +1,10 @@
 """The parser: raw extracted text in, :class:`ParsedDocument` out; no database, no I/O.
 
-Stages, each a pure function: clean (artefacts, layout) → footnotes (areas cut out of the
-page flow) → join (logical lines) → segment (blocks) → footnote markers → citations →
-metadata → abbreviations.  Whatever looks wrong but can be kept becomes a warning for the
-librarian rather than an error: a document with a lost marker is still worth importing.
+Stages, each a pure function: clean (masthead, page furniture, pages, layout) → footnotes
+(areas cut out of the page flow) → tables (rows of cells) → join (logical lines) → segment
+(blocks, preamble, annexes) → footnote markers → citations → metadata → abbreviations.
+Whatever looks wrong but can be kept becomes a warning for the librarian rather than an
+error: a document with a lost marker is still worth importing.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import re
 
 from django.utils.translation import gettext as _
 
-from . import clean, footnotes, metadata, segment
+from . import clean, footnotes, metadata, segment, tables
 from .abbreviations import extract_abbreviations
 from .citations import extract_citations, unrecognised_citations
+from .furniture import FurnitureKind
 from .types import Block, Footnote, ParsedDocument
 
 __all__ = ["parse"]
@@ -59,13 +61,32 @@ def _unrecognised_warnings(blocks: list[Block], notes: list[Footnote]) -> list[s
     return warnings
 
 
+def _masthead_warnings(prepared: clean.Prepared) -> list[str]:
+    warnings = []
+    head = prepared.masthead
+    if head.reissued:
+        notes = [f.text for f in prepared.furniture if f.kind == FurnitureKind.REISSUE]
+        warnings.append(
+            _("文号后的“*”表示这是重新印发的文本%(note)s；该说明不作为正文导入。")
+            % {"note": f"（{notes[0]}）" if notes else ""}
+        )
+    headed = metadata.detect_symbol(prepared.headers[len(head.headers) :])
+    if head.symbol and headed and headed != head.symbol:
+        warnings.append(
+            _("刊头的文号是 %(masthead)s，但页眉印的是 %(header)s；已采用刊头的文号，请核对。")
+            % {"masthead": head.symbol, "header": headed}
+        )
+    return warnings
+
+
 def parse(raw: str) -> ParsedDocument:
     """Parse the text of one document (already decoded)."""
     prepared = clean.prepare(raw)
     body_lines, notes = footnotes.split_footnotes(prepared.lines, prepared.layout)
+    body_lines, table_warnings = tables.gather_tables(body_lines)
     blocks = segment.segment(clean.join_lines(body_lines, prepared.layout))
 
-    warnings: list[str] = []
+    warnings: list[str] = list(prepared.warnings) + table_warnings
     warnings += footnotes.attach_markers(blocks, notes)
     warnings += segment.numbering_warnings(blocks)
     warnings += _leftover_warnings(blocks)
@@ -77,10 +98,12 @@ def parse(raw: str) -> ParsedDocument:
     warnings += _unrecognised_warnings(blocks, notes)
     abbreviations = extract_abbreviations("\n".join(b.text for b in blocks))
 
+    job = next((f.job_number for f in prepared.furniture if f.job_number), None)
+    meta = metadata.detect_metadata(blocks, prepared.headers, prepared.masthead, job)
     return ParsedDocument(
-        metadata=metadata.detect_metadata(blocks, prepared.headers),
+        metadata=meta,
         blocks=blocks,
         footnotes=notes,
         abbreviations=abbreviations,
-        warnings=warnings,
+        warnings=_masthead_warnings(prepared) + warnings,
     )

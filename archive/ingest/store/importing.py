@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -85,9 +86,38 @@ def _resolve_metadata(
     return (
         symbol,
         date or meta.date,
-        (title if title is not None else meta.title) or "",
-        doc_type or meta.doc_type or DocumentType.OTHER,
+        ((title if title is not None else meta.title) or "")[:_TITLE_MAX],
+        chosen_doc_type(doc_type, parsed),
     )
+
+
+_TITLE_MAX = Document._meta.get_field("title").max_length
+
+
+def chosen_doc_type(doc_type: str | None, parsed: ParsedDocument) -> str:
+    """The librarian's type, unless it is "other" (or none) and the text states one."""
+    detected = parsed.metadata.doc_type
+    if doc_type and doc_type != DocumentType.OTHER:
+        return doc_type
+    if detected and detected != DocumentType.OTHER:
+        return detected
+    return doc_type or DocumentType.OTHER
+
+
+def _set_detected_details(doc: Document, parsed: ParsedDocument, *, keep_existing: bool) -> list[str]:
+    """The masthead's facts (issue date, original language, job number) on ``doc``; the fields set.
+
+    A text without a masthead says nothing about them, so what the document had stays; on a
+    re-parse, what a librarian may have corrected stays too (``keep_existing``).
+    """
+    meta = parsed.metadata
+    changed = []
+    for name in ("issued_on", "original_language", "job_number"):
+        value = getattr(meta, name)
+        if value and (not keep_existing or not getattr(doc, name)) and getattr(doc, name) != value:
+            setattr(doc, name, value)
+            changed.append(name)
+    return changed
 
 
 def _find_existing(symbol: str | None, digest: str) -> Document | None:
@@ -150,6 +180,7 @@ def import_text(
             doc = Document()
         doc.symbol = symbol or doc.symbol
         doc.title, doc.date, doc.doc_type, doc.status = title, date, doc_type, status
+        _set_detected_details(doc, parsed, keep_existing=False)
         doc.raw_text, doc.source_sha256 = raw_text, digest
         try:
             with transaction.atomic():
@@ -157,6 +188,7 @@ def import_text(
         except IntegrityError:
             raise IngestError(_("文号 %(symbol)s 已被另一份文件使用。") % {"symbol": symbol}) from None
         store_parsed(doc, parsed)
+        claim_citations(doc)
         _notify([doc.pk])
     return ImportResult(doc, outcome, parsed)
 
@@ -165,9 +197,17 @@ def reparse(doc: Document) -> ParsedDocument:
     """Re-run the parser on a document's stored raw text, keeping every existing anchor that still applies."""
     parsed = parse(doc.raw_text)
     with transaction.atomic():
+        if fields := _set_detected_details(doc, parsed, keep_existing=True):
+            doc.save(update_fields=fields)
         store_parsed(doc, parsed)
         _notify([doc.pk])
     return parsed
+
+
+def claim_citations(doc: Document) -> None:
+    """Every citation of ``doc``'s symbol now reaches it (a corrigendum's were sent to its parent's page)."""
+    if doc.symbol:
+        Citation.objects.filter(cited_symbol=doc.symbol).exclude(target=doc).update(target=doc)
 
 
 def _existing_blocks(doc: Document, stored: Sequence[Paragraph]) -> list[ExistingBlock]:
@@ -243,6 +283,8 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
             "kind": block.kind,
             "number": block.number or "",
             "label": block.label or "",
+            "section": block.section,
+            "page": block.page,
             "text": block.text,
             "is_current": True,
         }
@@ -262,7 +304,7 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
             changed.append(p)
         elif _assign(p, {"position": retired_base + offset}):
             moved.append(p)
-    _save_rows(Paragraph, created, changed, moved, ["kind", "number", "label", "text", "is_current"])
+    _save_rows(Paragraph, created, changed, moved, ["kind", "number", "label", "section", "page", "text", "is_current"])
 
     # Footnotes keep their rows (and so their history) by anchor, like blocks.
     old_notes = {f.anchor: f for f in doc.footnotes.all()}
@@ -273,9 +315,9 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
     for position, (fn, anchor) in enumerate(zip(parsed.footnotes, footnote_anchors(parsed.footnotes), strict=True)):
         row = old_notes.pop(anchor, None)
         if row is None:
-            row = Footnote(document=doc, number=fn.number, position=position, text=fn.text, anchor=anchor)
+            row = Footnote(document=doc, number=fn.number, position=position, text=fn.text, page=fn.page, anchor=anchor)
             fn_created.append(row)
-        elif _assign(row, {"number": fn.number, "text": fn.text}):
+        elif _assign(row, {"number": fn.number, "text": fn.text, "page": fn.page}):
             row.position = position
             fn_changed.append(row)
         elif _assign(row, {"position": position}):
@@ -285,7 +327,7 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
         # Footnotes have no permanent public URL of their own beyond the page anchor; deleting them
         # one by one (not a raw bulk delete) records the deletion in their history.
         Footnote.objects.filter(pk__in=[f.pk for f in old_notes.values()]).delete()
-    _save_rows(Footnote, fn_created, fn_changed, fn_moved, ["number", "text"])
+    _save_rows(Footnote, fn_created, fn_changed, fn_moved, ["number", "text", "page"])
 
     footnotes: dict[str, Footnote] = {}
     for row in fn_rows:
@@ -332,11 +374,45 @@ def _documents_for(symbols: Iterable[str]) -> dict[str, Document]:
     return found
 
 
+def parent_symbol(symbol: str) -> str | None:
+    """``S/2022/892/Corr.1`` → ``S/2022/892`` (also ``/Rev.n``, ``/Add.n``); None for a symbol without suffix."""
+    match = _SUFFIX_RE.search(symbol)
+    return symbol[: match.start()] if match else None
+
+
+_SUFFIX_RE = re.compile(r"(?:/(?:Add|Rev|Corr|Amend)\.[0-9]+)+$")
+
+
+def cited_documents(symbols: Iterable[str]) -> tuple[dict[str, Document], dict[str, str]]:
+    """The Document each cited symbol links to (read-only), and the parent of each suffixed symbol missing.
+
+    A corrigendum, revision or addendum the archive lacks links to its parent's page when the
+    archive has that; the second dict maps such symbols to their parent's symbol.
+    """
+    found = _documents_for(symbols)
+    parents = {s: p for s in set(symbols) - found.keys() if (p := parent_symbol(s))}
+    by_parent = _documents_for(set(parents.values()) - found.keys()) if parents else {}
+    for s, p in parents.items():
+        if (doc := found.get(p) or by_parent.get(p)) is not None:
+            found[s] = doc
+    return found, parents
+
+
 def _hubs_for(symbols: Iterable[str], exclude: Document) -> dict[str, Document]:
-    """The Document for every cited symbol, creating a text-less hub where the archive has none."""
+    """The Document for every cited symbol, creating a text-less hub where the archive has none.
+
+    A corrigendum, revision or addendum the archive lacks (``S/2022/892/Corr.1``) stays a symbol of
+    its own in the citation, but its link goes to its parent document's page (or hub) rather than
+    to a hub of its own; importing the corrigendum later takes its citations over
+    (:func:`claim_citations`).
+    """
     wanted = {s for s in symbols if s and s != exclude.symbol}
-    found = _documents_for(wanted)
-    missing = sorted(wanted - found.keys())
+    found, parents = cited_documents(wanted)
+    for s, p in parents.items():
+        if p == exclude.symbol:
+            found[s] = exclude  # a document citing its own corrigendum links to itself
+    # A missing corrigendum needs its parent's hub, not one of its own.
+    missing = {parents.get(s, s) for s in wanted - found.keys()}
     hubs = bulk_create_with_history(
         [
             Document(
@@ -345,11 +421,12 @@ def _hubs_for(symbols: Iterable[str], exclude: Document) -> dict[str, Document]:
                 doc_type=doc_type_for_symbol(s),
                 status=DocumentStatus.PUBLISHED,
             )
-            for s in missing
+            for s in sorted(missing)
         ],
         Document,
     )
-    found.update({d.symbol: d for d in hubs})
+    created = {d.symbol: d for d in hubs}
+    found.update({s: created[parents.get(s, s)] for s in wanted - found.keys()})
     return found
 
 
@@ -372,8 +449,7 @@ def change_symbol(doc: Document, new_symbol: str | None) -> Document:
             SymbolAlias.objects.update_or_create(symbol=doc.symbol, defaults={"document": doc})
         doc.symbol = symbol
         doc.save(update_fields=["symbol", "updated_at"])
-        if symbol:
-            Citation.objects.filter(cited_symbol=symbol, target__isnull=True).update(target=doc)
+        claim_citations(doc)
         _notify([doc.pk])
     return doc
 

@@ -1,31 +1,45 @@
-"""What an import or re-parse would do, computed without writing anything."""
+"""What an import or re-parse would do, computed without writing anything.
+
+One :class:`Preview` feeds both the admin's preview (``templates/admin/archive/document/_preview.html``)
+and ``manage.py check_import``: the detected metadata (:meth:`Preview.facts`), the blocks and their
+counts by kind, the footnotes, the citations with their pin-points and where their links land, and
+every warning.  Neither formats facts of its own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from archive.models import (
     Abbreviation,
+    BlockKind,
+    CitationKind,
     Document,
     DocumentType,
+    Language,
+    Paragraph,
 )
 
 from .. import parse
 from ..anchors import assign_anchors
 from ..errors import IngestError
-from ..types import Metadata, ParsedDocument
+from ..pinpoints import canonical_anchor, first_anchor
+from ..types import Block, Metadata, ParsedDocument
 from .importing import (
     Outcome,
     _check_doc_type,
-    _documents_for,
     _existing_blocks,
     _find_existing,
     _parse_checked,
     _resolve_symbol,
+    chosen_doc_type,
+    cited_documents,
     footnote_anchors,
     sha256,
 )
@@ -46,6 +60,13 @@ class CitationTarget(StrEnum):
     NEW = "new"
 
 
+_TARGET_LABELS = {
+    CitationTarget.TEXT: _lazy("本库有原文"),
+    CitationTarget.HUB: _lazy("本库只有引用页"),
+    CitationTarget.NEW: _lazy("本库没有（将新建引用页）"),
+}
+
+
 @dataclass(frozen=True)
 class PreviewBlock:
     index: int  # 1-based, as the parser's warnings count blocks ("第 3 个文本块")
@@ -56,6 +77,12 @@ class PreviewBlock:
     text: str
     footnote_numbers: tuple[str, ...]
     change: BlockChange
+    section: str = ""  # "" main body, "annex1", "enclosure1"…
+    page: int | None = None  # official page where the block starts; None: the text gives no evidence
+
+    @property
+    def kind_label(self) -> str:
+        return str(dict(BlockKind.choices).get(self.kind, self.kind))
 
 
 @dataclass(frozen=True)
@@ -63,6 +90,9 @@ class PreviewFootnote:
     number: str
     anchor: str
     text: str
+    page: int | None = None
+    # Anchors of the blocks whose markers point at this footnote (none: its marker was not found).
+    marked_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,10 +103,32 @@ class PreviewCitation:
     pinpoint: str
     location: str  # the anchor of the block or footnote it stands in
     target: CitationTarget
+    # Where the link lands in the cited document ("p4", "annex1-p2"); "" for the document itself.
+    lands_on: str = ""
+    # Whether the cited document (held with its text) has that paragraph; None when it cannot be known.
+    paragraph_found: bool | None = None
 
     @property
     def resolves(self) -> bool:
         return self.target == CitationTarget.TEXT
+
+    @property
+    def kind_label(self) -> str:
+        return str(dict(CitationKind.choices).get(self.kind, self.kind))
+
+    @property
+    def target_label(self) -> str:
+        return str(_TARGET_LABELS[self.target])
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of what the preview says about the document: a label and its value ("" = not found)."""
+
+    label: str
+    value: str
+    # What the text itself says, when the value stored differs from it (a librarian's correction).
+    detected: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +169,39 @@ class Preview:
     @property
     def resolved_count(self) -> int:
         return sum(1 for c in self.citations if c.resolves)
+
+    def facts(self) -> list[Fact]:
+        """The metadata the import would store, each with what the text said when that differs."""
+        meta = self.detected
+        languages = dict(Language.choices)
+        types = dict(DocumentType.choices)
+
+        def day(value: dt.date | None) -> str:
+            return value.isoformat() if value else ""
+
+        def fact(label: str, value: str, detected: str) -> Fact:
+            return Fact(label, value, detected if detected != value else "")
+
+        return [
+            fact(_("文号"), self.symbol or "", meta.symbol or ""),
+            fact(_("日期"), day(self.date), day(meta.date)),
+            fact(_("印发日期"), day(meta.issued_on), day(meta.issued_on)),
+            fact(_("原文语种"), str(languages.get(meta.original_language or "", "")), ""),
+            fact(_("文件类型"), str(types.get(self.doc_type, self.doc_type)), str(types.get(meta.doc_type or "", ""))),
+            fact(_("标题"), self.title, meta.title or ""),
+            fact(_("作业编号"), meta.job_number or "", ""),
+        ]
+
+    def block_counts(self) -> list[tuple[str, int]]:
+        """(kind label, number of blocks) for every kind present, in the kinds' order."""
+        counts: dict[str, int] = {}
+        for block in self.blocks:
+            counts[block.kind] = counts.get(block.kind, 0) + 1
+        return [(str(label), counts[value]) for value, label in BlockKind.choices if value in counts]
+
+    @property
+    def has_pages(self) -> bool:
+        return any(b.page is not None for b in self.blocks)
 
 
 def preview(
@@ -169,7 +254,7 @@ def preview(
         symbol=resolved_symbol,
         date=date or meta.date,
         title=(title if title is not None else meta.title) or "",
-        doc_type=doc_type or meta.doc_type or DocumentType.OTHER,
+        doc_type=chosen_doc_type(doc_type, parsed),
         existing=existing,
         outcome=outcome,
         warnings=warnings,
@@ -226,18 +311,27 @@ def _build_preview(
                 if stored_text[anchor] == block.text
                 else BlockChange.CHANGED
             ),
+            section=block.section,
+            page=block.page,
         )
         for i, (block, anchor) in enumerate(zip(parsed.blocks, anchors, strict=True), start=1)
     ]
     fn_anchors = footnote_anchors(parsed.footnotes)
+    marked: dict[str, list[str]] = {}
+    for block, anchor in zip(parsed.blocks, anchors, strict=True):
+        for ref in block.footnote_refs:
+            marked.setdefault(ref.number, []).append(anchor)
     footnotes = [
-        PreviewFootnote(number=fn.number, anchor=anchor, text=fn.text)
+        PreviewFootnote(
+            number=fn.number, anchor=anchor, text=fn.text, page=fn.page, marked_in=tuple(marked.get(fn.number, ()))
+        )
         for fn, anchor in zip(parsed.footnotes, fn_anchors, strict=True)
     ]
 
     located = [(m, anchor) for block, anchor in zip(parsed.blocks, anchors, strict=True) for m in block.citations]
     located += [(m, anchor) for fn, anchor in zip(parsed.footnotes, fn_anchors, strict=True) for m in fn.citations]
-    known = _documents_for({m.symbol for m, _a in located})
+    known, _parents = cited_documents({m.symbol for m, _a in located})
+    own = set(anchors) | _canonical_names(parsed.blocks, anchors)
 
     def target(cited: str) -> CitationTarget:
         if symbol and cited == symbol:
@@ -247,17 +341,39 @@ def _build_preview(
             return CitationTarget.NEW
         return CitationTarget.TEXT if doc.has_text else CitationTarget.HUB
 
-    citations = [
-        PreviewCitation(
-            symbol=m.symbol,
-            kind=m.kind,
-            text=m.text,
-            pinpoint=m.pinpoint or "",
-            location=anchor,
-            target=target(m.symbol),
+    landings = _stored_anchors(
+        {
+            known[m.symbol].pk
+            for m, _a in located
+            if m.symbol in known and m.symbol != symbol and first_anchor(m.pinpoint)
+        }
+    )
+
+    def found(cited: str, lands_on: str) -> bool | None:
+        if not lands_on:
+            return None
+        if symbol and cited == symbol:
+            return lands_on in own
+        doc = known.get(cited)
+        if doc is None or not doc.has_text:
+            return None
+        return lands_on in landings.get(doc.pk, set())
+
+    citations = []
+    for m, anchor in located:
+        lands_on = first_anchor(m.pinpoint) or ""
+        citations.append(
+            PreviewCitation(
+                symbol=m.symbol,
+                kind=m.kind,
+                text=m.text,
+                pinpoint=m.pinpoint or "",
+                location=anchor,
+                target=target(m.symbol),
+                lands_on=lands_on,
+                paragraph_found=found(m.symbol, lands_on),
+            )
         )
-        for m, anchor in located
-    ]
 
     pairs = [(a.full, a.short) for a in parsed.abbreviations]
     in_glossary = set(
@@ -284,3 +400,28 @@ def _build_preview(
         retired=sorted(current - set(anchors)),
         problems=problems,
     )
+
+
+def _canonical_names(blocks: Sequence[Block], anchors: Sequence[str]) -> set[str]:
+    """The canonical names ("annex1-p2", "pp3") of numbered blocks, which pages answer to as well."""
+    names = set()
+    for block, anchor in zip(blocks, anchors, strict=True):
+        if block.number and block.kind in (BlockKind.PARAGRAPH, BlockKind.PREAMBULAR):
+            section = "preamble" if block.kind == BlockKind.PREAMBULAR and not block.section else block.section
+            names.add(canonical_anchor(section, block.number))
+        names.add(anchor)
+    return names
+
+
+def _stored_anchors(document_ids: set[int]) -> dict[int, set[str]]:
+    """Every anchor, and canonical name, of the current blocks of these documents (one query)."""
+    found: dict[int, set[str]] = {}
+    if not document_ids:
+        return found
+    rows = Paragraph.objects.current().filter(document_id__in=document_ids)
+    for doc_id, anchor, kind, number, section in rows.values_list("document_id", "anchor", "kind", "number", "section"):
+        names = found.setdefault(doc_id, set())
+        names.add(anchor)
+        if number and kind in (BlockKind.PARAGRAPH, BlockKind.PREAMBULAR):
+            names.add(canonical_anchor("preamble" if kind == BlockKind.PREAMBULAR and not section else section, number))
+    return found
