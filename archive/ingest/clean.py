@@ -377,15 +377,15 @@ def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
             continue
         if line.kind != LineKind.TEXT or not line.text:
             continue
-        if preamble and _NUMBERED_RE.match(line.text):
-            preamble = False
+        operative = preamble and bool(_NUMBERED_RE.match(line.text))
         if pending is None or prev is None:
             flush()
             pending = _Pending(line)
         else:
             if CHAPEAU_RE.match(tidy(line.text)) or CHAPEAU_RE.match(tidy(join_pieces(pending.pieces))):
                 boundary = True
-            elif preamble and _preamble_boundary(pending, prev, line, layout):
+            elif preamble and (operative or _preamble_boundary(pending, prev, line, layout)):
+                # The preamble ends where operative paragraph 1 begins, whatever the last consideration ended in.
                 boundary = True
             elif layout == Layout.WRAPPED:
                 boundary = _wrapped_boundary(pending, prev, line)
@@ -396,6 +396,7 @@ def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
                 pending = _Pending(line)
             else:
                 pending.add(line)
+        preamble = preamble and not operative
         prev = line
     flush()
     return [u for u in units if u.text]

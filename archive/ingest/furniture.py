@@ -45,7 +45,7 @@ class Furniture:
 
 _JOB = r"(?P<job>[0-9]{2}-[0-9]{5})"
 # "12-20064 (C)2", "23-02345 2/6", "23-02345 (C) 150223 160223", "23-02345 (C) 150223 160223 *2302345*".
-_JOB_FIRST_RE = re.compile(rf"^{_JOB}\s*(?:\((?P<lang>[A-Z])\))?(?P<rest>[\s0-9/*]*)$")
+_JOB_FIRST_RE = re.compile(rf"^{_JOB}\*?\s*(?:\((?P<lang>[A-Z])\))?(?P<rest>[\s0-9/*]*)$")
 # "3/6 23-02345", "2 12-20064 (C)".
 _PAGE_FIRST_RE = re.compile(
     rf"^(?P<page>[0-9]{{1,3}})(?:\s*/\s*(?P<total>[0-9]{{1,3}}))?\s+{_JOB}\s*(?:\([A-Z]\))?\s*$"

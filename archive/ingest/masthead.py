@@ -40,8 +40,10 @@ _ORIGINAL_RE = re.compile(
 )
 _LANGUAGE_LINE_RE = re.compile(r"^(?:Chinese|中文|General|Limited|Restricted)$")
 _SESSION_RE = re.compile(
-    r"^(?:第[一二三四五六七八九十百零〇]+(?:届(?:特别)?会议|年)\s*)+$|^(?:临时)?议程项目\s*[0-9]+.{0,60}$"
+    rf"^(?:{_ORGANS}\s*)?(?:第[一二三四五六七八九十百零〇]+(?:届(?:特别)?会议|年)\s*)+$"
+    r"|^(?:临时)?议程项目\s*[0-9]+(?:[\s、和及至-]+[0-9]+)*(?:\s+\S.{0,60})?$"
 )
+_AGENDA_RE = re.compile(r"^(?:临时)?议程项目\s*[0-9]+")
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -161,16 +163,15 @@ def read_masthead(stripped: list[str]) -> Masthead:
     """The masthead at the start of ``stripped`` (lines without surrounding spaces), or an empty one."""
     head = Masthead()
     certain = False
-    seen = 0
-    for i, text in enumerate(stripped):
-        if not text:
-            continue
-        seen += 1
-        if seen > _MAX_LINES:
-            break
+    nonblank = [(i, text) for i, text in enumerate(stripped[: _MAX_LINES * 4]) if text][:_MAX_LINES]
+    previous = ""
+    for n, (i, text) in enumerate(nonblank):
         belongs, unmistakable = _line(text, head)
+        if not belongs and _AGENDA_RE.match(previous) and n + 1 < len(nonblank):
+            # The agenda item's name ("长期冲突局势") under its number, when the masthead goes on after it.
+            belongs = _line(nonblank[n + 1][1], Masthead())[0]
         if not belongs:
             break
         certain = certain or unmistakable
-        head.end = i + 1
+        head.end, previous = i + 1, text
     return head if certain else Masthead()

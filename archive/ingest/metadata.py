@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .masthead import Masthead
+from .segment import ADOPTED_RE
 from .symbols import InvalidSymbol, doc_type_for_symbol, normalize_symbol
 from .types import Block, BlockKind, Metadata
 
@@ -26,7 +27,6 @@ _TITLE_END_RE = re.compile(r"(?:的信|的报告|的说明|的决议|主席声�
 _SPACES_RE = re.compile(r"\s+")
 # "2022 年 7 月 15 日安全理事会第 9093 次会议通过" (a resolution), "在 2023 年 3 月 8 日举行的第 9271
 # 次会议上，……发表如下声明" (a presidential statement): the date the text itself gives.
-_ADOPTED_RE = re.compile(r"^[0-9]{4}\s*年.{0,30}?第\s*[0-9]+\s*次会议(?:上)?通过[。]?$")
 _MEETING_RE = re.compile(r"^在\s*[0-9]{4}\s*年[^，。]{0,40}?第\s*[0-9]+\s*次会议上")
 
 # Checked in order: "……的信的附件" is a letter, "……报告的说明" a note, "……的信：更正" a corrigendum.
@@ -74,7 +74,7 @@ def _stated_date(blocks: Sequence[Block]) -> dt.date | None:
     """The adoption or meeting date a resolution or statement prints just under its title."""
     for block in blocks[1:4]:
         text = unicodedata.normalize("NFKC", block.text)
-        if _ADOPTED_RE.match(text) or _MEETING_RE.match(text):
+        if ADOPTED_RE.match(text) or _MEETING_RE.match(text):
             return detect_date(text)
     return None
 

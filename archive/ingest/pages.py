@@ -65,6 +65,8 @@ class _Reading:
     stretches: list[tuple[int, int, str]]
     conflicts: int
     dropped: int
+    # Segments two numbers place on different pages.
+    contested: set[int]
 
     @property
     def cost(self) -> tuple[int, int]:
@@ -74,6 +76,7 @@ class _Reading:
 def _read(style: _Style, bounds: Sequence[Boundary], leading: Boundary | None, trailing: Boundary | None) -> _Reading:
     segments = len(bounds) + 1
     pins: dict[int, int] = {}
+    contested: set[int] = set()
     conflicts = 0
 
     def pin(segment: int, page: int) -> None:
@@ -82,6 +85,7 @@ def _read(style: _Style, bounds: Sequence[Boundary], leading: Boundary | None, t
             conflicts += 1
         elif pins.setdefault(segment, page) != page:
             conflicts += 1
+            contested.add(segment)
 
     if leading is not None and leading.number is not None:
         pin(0, leading.number + (1 if style == _Style.FOOTER else 0))
@@ -114,7 +118,7 @@ def _read(style: _Style, bounds: Sequence[Boundary], leading: Boundary | None, t
             dropped += len(between) - strong
         else:
             stretches.append((a, b, ""))
-    return _Reading(style, pins, stretches, conflicts, dropped)
+    return _Reading(style, pins, stretches, conflicts, dropped, contested)
 
 
 def _count(start_page: int, bounds: Sequence[Boundary], use_weak: bool) -> list[int]:
@@ -139,7 +143,7 @@ def _pages_from_numbers(
     for segment, page in best.pins.items():
         pages[segment] = page
     for a, b, mode in best.stretches:
-        if not mode:
+        if not mode or a in best.contested or b in best.contested:
             warnings.append(
                 _("第 %(first)d 页与第 %(last)d 页之间的分页与原文页码对不上，这一部分的段落没有记录页码。")
                 % {"first": best.pins[a], "last": best.pins[b]}
@@ -148,22 +152,24 @@ def _pages_from_numbers(
         counted = _count(best.pins[a], bounds[a:b], use_weak=mode == "all")
         pages[a : b + 1] = counted
 
+    for segment in best.contested:
+        pages[segment] = None
     last = max(best.pins)
     if last < segments - 1:
         # Past the last printed number: layout hints are trusted unless they misled somewhere earlier.
         trust_weak = all(mode == "all" for _a, _b, mode in best.stretches)
         total = max((b.total for b in (*bounds, trailing) if b is not None and b.total), default=None)
-        tail = _count(best.pins[last], bounds[last:], use_weak=trust_weak)
-        if total is not None and tail[-1] > total:
-            tail = _count(best.pins[last], bounds[last:], use_weak=False)
-        if total is not None and tail[-1] > total:
+        tail: list[int | None] = list(_count(best.pins[last], bounds[last:], use_weak=trust_weak))
+        if total is not None and (tail[-1] or 0) > total:
+            tail = list(_count(best.pins[last], bounds[last:], use_weak=False))
+        if total is not None and (tail[-1] or 0) > total:
             warnings.append(
                 _("文件共 %(total)d 页，但最后一个页码之后的分页多于此数，这一部分的段落没有记录页码。")
                 % {"total": total}
             )
-        else:
+        elif last not in best.contested:
             pages[last:] = tail
-    return pages, warnings
+    return pages, list(dict.fromkeys(warnings))
 
 
 def assign_pages(starts: Sequence[Boundary | None], trailing: Boundary | None) -> tuple[list[int | None], list[str]]:

@@ -17,7 +17,7 @@ from . import clean, footnotes, metadata, segment, tables
 from .abbreviations import extract_abbreviations
 from .citations import extract_citations, unrecognised_citations
 from .furniture import FurnitureKind
-from .types import Block, Footnote, ParsedDocument
+from .types import Block, BlockKind, Footnote, ParsedDocument
 
 __all__ = ["parse"]
 
@@ -71,7 +71,8 @@ def _masthead_warnings(prepared: clean.Prepared) -> list[str]:
             % {"note": f"（{notes[0]}）" if notes else ""}
         )
     headed = metadata.detect_symbol(prepared.headers[len(head.headers) :])
-    if head.symbol and headed and headed != head.symbol:
+    # A joint document's running header prints its symbols on two lines ("A/77/631", "S/2022/935").
+    if head.symbol and headed and headed not in (head.symbol, *head.symbol.split("-")):
         warnings.append(
             _("刊头的文号是 %(masthead)s，但页眉印的是 %(header)s；已采用刊头的文号，请核对。")
             % {"masthead": head.symbol, "header": headed}
@@ -100,6 +101,10 @@ def parse(raw: str) -> ParsedDocument:
 
     job = next((f.job_number for f in prepared.furniture if f.job_number), None)
     meta = metadata.detect_metadata(blocks, prepared.headers, prepared.masthead, job)
+    for block in blocks:
+        if block.kind == BlockKind.TITLE:
+            # "第 2645(2022)号决议" as a resolution's own title names it; it does not cite it.
+            block.citations = [c for c in block.citations if c.symbol != meta.symbol]
     return ParsedDocument(
         metadata=meta,
         blocks=blocks,

@@ -46,6 +46,10 @@ def _classify(unit: Unit, first: bool) -> Block:
     return block
 
 
+# "2022 年 7 月 15 日安全理事会第 9093 次会议通过": a resolution's adoption line, under its title.
+ADOPTED_RE = re.compile(r"^[0-9]{4}\s*年.{0,30}?第\s*[0-9]+\s*次会议(?:上)?通过[。]?$")
+
+
 def _classify_text(text: str, first: bool) -> Block:
     if _SIGNATURE_RE.search(text):
         return Block(BlockKind.SIGNATURE, text)
@@ -65,6 +69,8 @@ def _classify_text(text: str, first: bool) -> Block:
         return Block(BlockKind.SUBPARAGRAPH, match.group(2).strip(), label=f"({match.group(1)})")
     if _NUMERAL_HEADING_RE.match(text) and _heading_like(text):
         return Block(BlockKind.HEADING, text)
+    if not first and ADOPTED_RE.match(text):
+        return Block(BlockKind.PARAGRAPH, text)  # says when, not what: no heading of the contents
     if _heading_like(text):
         return Block(BlockKind.TITLE if first else BlockKind.HEADING, text)
     return Block(BlockKind.PARAGRAPH, text)

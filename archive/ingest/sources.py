@@ -81,17 +81,24 @@ def pdf_text(data: bytes) -> str:
                 "或从联合国文件系统下载带文字的版本。"
             )
         )
-    # A blank line between pages: a page break always ends a line.
-    return "\n\n".join(page.rstrip() for page in pages) + "\n"
+    # A form feed between pages: the importer counts the official pages from them (and a page
+    # break always ends a line).
+    return "\n\f\n".join(page.rstrip() for page in pages) + "\n"
 
 
 def docx_text(data: bytes, *, max_bytes: int | None = None) -> str:
-    """The paragraphs of a Word document in reading order (body text and table cells), one per line.
+    """The paragraphs of a Word document in reading order, one per line; a table's rows one per line.
+
+    Table cells are separated by tabs, so the importer reads the rows as one table.  Page breaks
+    become form feeds, from which the importer counts the pages: where Word last broke the pages
+    when the file was saved (``w:lastRenderedPageBreak``), else the explicit breaks (``w:br
+    w:type="page"``, "page break before" paragraphs).
 
     Word keeps footnotes apart from the text (``word/footnotes.xml``, referenced from runs).  They
     come out the way the PDF text has them, so the same pipeline reads both: the footnote's number
-    right where its reference stands, and after the text a separator line with one body per
-    footnote (``1 见第 2382(2017)号决议。``), numbered in order of first reference as Word shows them.
+    right where its reference stands, and at the foot of the page (at the end when the pages are
+    unknown) a separator line with one body per footnote (``1 见第 2382(2017)号决议。``), numbered
+    in order of first reference as Word shows them.
     """
     from docx import Document as WordDocument
     from docx.opc.exceptions import PackageNotFoundError
@@ -111,11 +118,28 @@ def docx_text(data: bytes, *, max_bytes: int | None = None) -> str:
 
     bodies = _docx_footnote_bodies(word)
     numbers: dict[str, int] = {}  # footnote id → number shown, in order of first reference
+    pending: list[str] = []  # footnotes referenced on the page being read, for its foot
+    rendered = next(word.element.body.iterfind(f".//{_W}lastRenderedPageBreak"), None) is not None
+
+    def marker(ref: str) -> str:
+        if ref not in numbers:
+            numbers[ref] = len(numbers) + 1
+            pending.append(ref)
+        return str(numbers[ref])
+
+    def foot() -> str:
+        notes = [f"{numbers[ref]} {bodies[ref]}" for ref in pending if bodies.get(ref)]
+        pending.clear()
+        return "\n".join(["", _FOOTNOTE_SEPARATOR, *notes]) if notes else ""
+
+    def page_break() -> str:
+        return f"{foot()}\n\f\n"
 
     def text_of(paragraph: Any) -> str:
-        if not bodies:
-            return paragraph.text
-        return _docx_runs_text(paragraph._p, lambda ref: str(numbers.setdefault(ref, len(numbers) + 1)))
+        text = _docx_runs_text(paragraph._p, marker, page_break, rendered)
+        if not rendered and paragraph._p.find(f"{_W}pPr/{_W}pageBreakBefore") is not None:
+            text = page_break() + text
+        return text
 
     lines: list[str] = []
     for item in word.iter_inner_content():
@@ -124,27 +148,28 @@ def docx_text(data: bytes, *, max_bytes: int | None = None) -> str:
             # holds the XML elements themselves, so their identity stays stable while we compare.
             seen: list[object] = []
             for row in item.rows:
+                cells = []
                 for cell in row.cells:
                     if not any(cell._tc is tc for tc in seen):
                         seen.append(cell._tc)
-                        lines.extend(text_of(p) for p in cell.paragraphs)
+                        cells.append(" ".join(t.strip() for t in map(text_of, cell.paragraphs) if t.strip()))
+                lines.append("\t".join(cells))
         else:
             lines.append(text_of(item))
-    text = "\n".join(line.rstrip() for line in lines).strip()
-    if not text:
+    # Trailing spaces go, a page break ending a paragraph stays.
+    text = "\n".join(line.rstrip(" \t\u3000") for line in lines).strip()
+    if not text.replace("\f", "").strip():
         raise IngestError(_("这个 Word 文件里没有文字。"))
-    notes = [f"{n} {bodies[ref]}" for ref, n in numbers.items() if bodies.get(ref)]
-    if notes:
-        text += "\n" + _FOOTNOTE_SEPARATOR + "\n" + "\n".join(notes)
-    return text + "\n"
+    return text + foot() + "\n"
 
 
 _FOOTNOTE_SEPARATOR = "__________________"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_runs_text(element: Any, marker: Callable[[str], str]) -> str:
-    """A paragraph's text from its runs, with ``marker(id)`` where a footnote is referenced.
+def _docx_runs_text(element: Any, marker: Callable[[str], str], page_break: Callable[[], str], rendered: bool) -> str:
+    """A paragraph's text from its runs, with ``marker(id)`` where a footnote is referenced and
+    ``page_break()`` where a page ends (``rendered``: Word's recorded breaks, else the explicit ones).
 
     Text boxes inside the paragraph are left out, as python-docx's ``Paragraph.text`` does.
     """
@@ -157,8 +182,12 @@ def _docx_runs_text(element: Any, marker: Callable[[str], str]) -> str:
                 out.append(child.text or "")
             elif child.tag == f"{_W}tab":
                 out.append("\t")
+            elif child.tag == f"{_W}br" and child.get(f"{_W}type") == "page":
+                out.append("" if rendered else page_break())
             elif child.tag in (f"{_W}br", f"{_W}cr"):
                 out.append("\n")
+            elif child.tag == f"{_W}lastRenderedPageBreak" and rendered:
+                out.append(page_break())
             elif child.tag == f"{_W}footnoteReference":
                 out.append(marker(child.get(f"{_W}id", "")))
     return "".join(out)
@@ -181,6 +210,6 @@ def _docx_footnote_bodies(word: Any) -> dict[str, str]:
     for note in root.iterfind(f"{_W}footnote"):
         if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
             continue
-        paragraphs = [_docx_runs_text(p, lambda _ref: "") for p in note.iterfind(f"{_W}p")]
+        paragraphs = [_docx_runs_text(p, lambda _ref: "", lambda: " ", False) for p in note.iterfind(f"{_W}p")]
         bodies[note.get(f"{_W}id", "")] = " ".join(" ".join(p.split()) for p in paragraphs if p.strip())
     return bodies

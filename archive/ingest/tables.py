@@ -64,6 +64,8 @@ def _splits(tokens: list[str], count: int) -> list[list[str]]:
         return []
     found: list[list[str]] = []
     head = tokens[0]
+    if len(head) > 1 and head[0] == "0" and head[1].isdigit():
+        return []  # "000" continues a number; no figure starts with a zero
     # A cell is a token, or a number followed by its groups of three ("2 000", "1 250 000").
     ends = [1]
     if _GROUP_HEAD_RE.match(head):
@@ -194,5 +196,11 @@ def gather_tables(lines: list[Line]) -> tuple[list[Line], list[str]]:
 
 
 def _has_figures(rows: list[_Row]) -> bool:
-    """A table has figures or explicit cell gaps; two short headings in a row are not a table."""
-    return any(r.figures for r in rows) or sum(1 for r in rows if r.explicit) >= 2
+    """Enough of a grid to be a table: two rows with explicit cell gaps, or two rows of figures under
+    a header (or with two figures each, or three such rows).  A heading over a line ending in a number
+    ("议程项目 34") or two headings numbered alike ("备选方案 1", "备选方案 2") are not one."""
+    if sum(1 for r in rows if r.explicit) >= 2:
+        return True
+    figures = [r for r in rows if r.figures]
+    header = any(r.cells is not None for r in rows)
+    return len(figures) >= 3 or (len(figures) >= 2 and (header or all(len(r.figures or []) >= 2 for r in figures)))
