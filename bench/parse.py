@@ -1,4 +1,4 @@
-"""Parsing throughput on the five seeds: python -m bench.parse [--rounds N]
+"""Parsing throughput on the five seeds and the shapes corpus: python -m bench.parse [--rounds N]
 
 Baseline, measured in the same run: reading the same text once through NFKC normalisation and
 line splitting, the least any parser must do.  The ratio is what survives machine noise.
@@ -13,7 +13,10 @@ from pathlib import Path
 
 from bench.report import write_section
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "fixtures").glob("0*.txt"))
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "fixtures").glob("0*.txt"))
+# Texts of the other shapes librarians paste (resolutions, statements, tables, annexes, mastheads).
+SHAPES = sorted((ROOT / "tests" / "data" / "shapes").glob("*.txt"))
 
 
 def _time(fn, texts: list[str], rounds: int) -> list[float]:
@@ -37,7 +40,7 @@ def main() -> None:
 
     from archive.ingest import parse
 
-    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS + SHAPES]
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     parse(texts[0])  # warm regex caches and imports
     parsed = _time(parse, texts, args.rounds)
@@ -54,7 +57,8 @@ def main() -> None:
         "parse_vs_baseline": round(best / best_base, 1),
     }
     body = f"""
-Input: the five seeds, {megabytes:.3f} MB of UTF-8, {blocks} blocks; best of {args.rounds} rounds.
+Input: the five seeds and the {len(SHAPES)} texts of the shapes corpus (tests/data/shapes), {megabytes:.3f} MB of UTF-8,
+{blocks} blocks; best of {args.rounds} rounds.
 
 | measure | value |
 |---|---|
@@ -62,7 +66,7 @@ Input: the five seeds, {megabytes:.3f} MB of UTF-8, {blocks} blocks; best of {ar
 | baseline (NFKC + split lines) | {data["baseline_mb_per_s"]} MB/s |
 | parse time / baseline time | {data["parse_vs_baseline"]}× |
 """
-    write_section("parse", "Parsing throughput (seeds)", "python -m bench.parse", body, data)
+    write_section("parse", "Parsing throughput (seeds and shapes corpus)", "python -m bench.parse", body, data)
     print(body)
 
 

@@ -113,7 +113,7 @@ def is_cjk_punct(ch: str) -> bool:
 
 
 def visible_len(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
+    return len("".join(text.split()))
 
 
 # Zero-width characters and odd spaces that PDF extraction scatters around.
@@ -347,6 +347,10 @@ def _paragraph_line_boundary(pending: _Pending, nxt: Line) -> bool:
     return pending.visible <= 60 or bool(BLOCK_START_RE.match(nxt.text))
 
 
+def _is_chapeau(text: str) -> bool:
+    return len(text) <= 16 and bool(CHAPEAU_RE.match(tidy(text)))
+
+
 def _preamble_boundary(pending: _Pending, prev: Line, nxt: Line, layout: Layout) -> bool:
     """Inside a preamble every consideration ends in a comma (wrapped text: one with a trailing space)."""
     if pending.tail[-1] not in _PREAMBLE_END:
@@ -382,7 +386,7 @@ def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
             flush()
             pending = _Pending(line)
         else:
-            if CHAPEAU_RE.match(tidy(line.text)) or CHAPEAU_RE.match(tidy(join_pieces(pending.pieces))):
+            if _is_chapeau(line.text) or (len(pending.pieces) == 1 and _is_chapeau(pending.pieces[0])):
                 boundary = True
             elif preamble and (operative or _preamble_boundary(pending, prev, line, layout)):
                 # The preamble ends where operative paragraph 1 begins, whatever the last consideration ended in.

@@ -85,7 +85,7 @@ def _row(line: Line) -> _Row | None:
     if line.kind != LineKind.TEXT:
         return None
     printed = line.cells or line.text
-    if visible_len(printed) > _ROW_MAX or printed[-1] in "。；;：:，,":
+    if printed[-1] in "。；;：:，," or len(printed) > 2 * _ROW_MAX or visible_len(printed) > _ROW_MAX:
         return None
     if _GAP_RE.search(printed):
         cells = [c.strip() for c in _GAP_RE.split(printed)]
