@@ -7,10 +7,13 @@ Two layouts come out of the UN's PDFs (see ``fixtures/SEEDS.md``):
 * ``PARAGRAPH_LINES`` (001, 004): one paragraph per line, under a
   ``Distr.: General`` header block.
 
-In both, page breaks cut sentences (even words) and leave page headers and hyperlink
-annotations behind.  :func:`prepare` classifies and strips the artefacts but keeps the
-line structure (the footnote stage needs it); :func:`join_lines` then rebuilds logical
-units (paragraphs, headings, list items) from the remaining body lines.
+In both, page breaks cut sentences (even words) and leave page furniture and hyperlink
+annotations behind.  :func:`prepare` reads the masthead (:mod:`archive.ingest.masthead`),
+strips the furniture (:mod:`archive.ingest.furniture`) while noting where pages end, gives
+every line its official page (:mod:`archive.ingest.pages`) and keeps the line structure (the
+footnote and table stages need it); :func:`join_lines` then rebuilds logical units
+(paragraphs, headings, list items, a resolution's preambular paragraphs) from the remaining
+body lines.
 """
 
 from __future__ import annotations
