@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from archive.ingest import parse
-from archive.ingest.anchors import assign_anchors
-from archive.ingest.store import footnote_anchors, reparse, sha256
+from archive.ingest.anchors import assign_anchors, footnote_markers
+from archive.ingest.store import footnote_anchors
 from archive.ingest.types import BlockKind, ParsedDocument
 
-from .test_ingest_served_anchors import _differences
+from . import test_ingest_served_anchors as served
 
 SHAPES = Path(__file__).parent / "data" / "shapes"
 EXPECTED = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SHAPES.glob("*.json"))}
@@ -90,11 +90,7 @@ def test_every_block_has_its_expected_anchor_kind_number_section_page_and_text(n
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_footnotes_have_their_anchor_page_and_marker(name: str) -> None:
     doc = parsed(name)
-    anchors = assign_anchors(doc.blocks)
-    marked: dict[str, list[str]] = {}
-    for block, anchor in zip(doc.blocks, anchors, strict=True):
-        for ref in block.footnote_refs:
-            marked.setdefault(ref.number, []).append(anchor)
+    marked = footnote_markers(doc.blocks, assign_anchors(doc.blocks))
     got = [
         {"anchor": a, "number": f.number, "page": f.page, "marked_in": marked.get(f.number, []), "text": f.text}
         for a, f in zip(footnote_anchors(doc.footnotes), doc.footnotes, strict=True)
@@ -149,50 +145,21 @@ def test_no_masthead_or_furniture_line_is_text_and_no_character_is_lost(name: st
 # --- the corpus's anchors, recorded once, keep naming the same blocks ----------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(RECORD))
-def test_a_fresh_import_of_the_corpus_keeps_every_recorded_anchor(name: str) -> None:
-    doc = parse((SHAPES / name).read_text(encoding="utf-8"))
-    blocks = {
-        a: {"number": b.number or "", "label": b.label or "", "text": b.text}
-        for a, b in zip(assign_anchors(doc.blocks), doc.blocks, strict=True)
-    }
-    pairs = zip(footnote_anchors(doc.footnotes), doc.footnotes, strict=True)
-    notes = {a: {"number": f.number, "text": f.text} for a, f in pairs}
-    problems = _differences(RECORD[name]["blocks"], blocks) + _differences(RECORD[name]["footnotes"], notes)
-    assert not problems, "\n".join(problems)
+@pytest.fixture
+def corpus_record(monkeypatch):
+    """The seeds' served-anchor checks, pointed at the corpus and its record (the same checks, not a copy)."""
+    monkeypatch.setattr(served, "RECORD", RECORD)
+    monkeypatch.setattr(served, "FIXTURES", SHAPES)
 
 
 @pytest.mark.parametrize("name", sorted(RECORD))
-def test_reparsing_the_corpus_as_stored_keeps_every_recorded_anchor(db, name: str) -> None:
-    from archive.models import Document, Footnote, Paragraph
+def test_a_fresh_import_of_the_corpus_keeps_every_recorded_anchor(corpus_record, name: str) -> None:
+    served.test_a_fresh_import_serves_every_recorded_anchor_for_the_same_block(name)
 
-    text = (SHAPES / name).read_text(encoding="utf-8")
-    doc = Document.objects.create(raw_text=text, source_sha256=sha256(text), title="已导入")
-    recorded = RECORD[name]
-    Paragraph.objects.bulk_create(
-        Paragraph(
-            document=doc,
-            position=i,
-            anchor=b["anchor"],
-            kind=b["kind"],
-            number=b["number"],
-            label=b["label"],
-            text=b["text"],
-        )
-        for i, b in enumerate(recorded["blocks"])
-    )
-    Footnote.objects.bulk_create(
-        Footnote(document=doc, position=i, number=f["number"], text=f["text"], anchor=f["anchor"])
-        for i, f in enumerate(recorded["footnotes"])
-    )
-    reparse(doc)
-    current = {
-        p.anchor: {"number": p.number, "label": p.label, "text": p.text}
-        for p in Paragraph.objects.filter(document=doc, is_current=True)
-    }
-    notes = {f.anchor: {"number": f.number, "text": f.text} for f in Footnote.objects.filter(document=doc)}
-    problems = _differences(recorded["blocks"], current) + _differences(recorded["footnotes"], notes)
-    assert not problems, "\n".join(problems)
+
+@pytest.mark.parametrize("name", sorted(RECORD))
+def test_reparsing_the_corpus_as_stored_keeps_every_recorded_anchor(corpus_record, db, name: str) -> None:
+    served.test_reparsing_a_database_written_by_the_old_importer_keeps_every_anchor(db, name)
 
 
 def test_preambular_paragraphs_are_one_block_each_and_operative_ones_follow() -> None:

@@ -128,3 +128,12 @@ def assign_anchors(blocks: Sequence[Block], existing: Sequence[ExistingBlock] = 
             counters[prefix] = counters.get(prefix, 0) + 1
             anchors[i] = f"{prefix}{counters[prefix]}"
     return [a for a in anchors if a is not None]
+
+
+def footnote_markers(blocks: Sequence[Block], anchors: Sequence[str]) -> dict[str, list[str]]:
+    """Footnote number → the anchors of the blocks whose markers point at it, in reading order."""
+    marked: dict[str, list[str]] = {}
+    for block, anchor in zip(blocks, anchors, strict=True):
+        for ref in block.footnote_refs:
+            marked.setdefault(ref.number, []).append(anchor)
+    return marked

@@ -35,8 +35,9 @@ class CitationMatch:
     """One citation found in a run of text.
 
     ``symbol`` is normalised (``S/RES/2645(2022)``, ``A/RES/72/262C``,
-    ``A/55/985-S/2001/574``); ``pinpoint`` is ``None`` or a normalised pin-point:
-    ``"60"``, ``"29-47"``, ``"53,54,57"``, ``"附件"``.  ``start``/``end`` delimit
+    ``A/55/985-S/2001/574``); ``pinpoint`` is ``None`` or a normalised pin-point in the grammar of
+    :mod:`archive.ingest.pinpoints`: ``"60"``, ``"29-47"``, ``"53,54,57"``, ``"附件"``, ``"附件一:2"``,
+    ``"序言:3"``, ``"摘要"``.  ``start``/``end`` delimit
     the matched text in the string that was searched (``text == s[start:end]``).
     """
 
@@ -67,7 +68,7 @@ class Block:
     footnote_refs: list[FootnoteRef] = field(default_factory=list)
     citations: list[CitationMatch] = field(default_factory=list)
     # The part of the document the block belongs to: "" for the main body, else the anchor prefix
-    # of an annex or enclosure ("annex1", "annex2", "enclosure").
+    # of an annex or enclosure ("annex1", "annex2", "enclosure1"); the part's heading carries it too.
     section: str = ""
     # Official (PDF) page on which the block starts; None when the text gives no page evidence.
     page: int | None = None

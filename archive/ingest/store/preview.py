@@ -27,7 +27,7 @@ from archive.models import (
 )
 
 from .. import parse
-from ..anchors import assign_anchors
+from ..anchors import assign_anchors, footnote_markers
 from ..errors import IngestError
 from ..pinpoints import canonical_anchor, first_anchor
 from ..types import Block, Metadata, ParsedDocument
@@ -317,10 +317,7 @@ def _build_preview(
         for i, (block, anchor) in enumerate(zip(parsed.blocks, anchors, strict=True), start=1)
     ]
     fn_anchors = footnote_anchors(parsed.footnotes)
-    marked: dict[str, list[str]] = {}
-    for block, anchor in zip(parsed.blocks, anchors, strict=True):
-        for ref in block.footnote_refs:
-            marked.setdefault(ref.number, []).append(anchor)
+    marked = footnote_markers(parsed.blocks, anchors)
     footnotes = [
         PreviewFootnote(
             number=fn.number, anchor=anchor, text=fn.text, page=fn.page, marked_in=tuple(marked.get(fn.number, ()))
