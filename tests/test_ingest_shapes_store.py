@@ -42,6 +42,10 @@ def test_a_corrigendum_the_archive_lacks_links_to_its_parent_until_it_is_importe
     corr = Citation.objects.get(paragraph__document=letter, cited_symbol="S/2022/892/Corr.1")
     assert corr.target.symbol == "S/2022/892", "the parent's page, not a hub of the corrigendum's own"
     assert not Document.objects.filter(symbol="S/2022/892/Corr.1").exists()
+    pinned = import_text("2023 年 4 月 2 日的信\n\n见 S/2022/892/Corr.1，第 3 段。\n").document
+    pinned_cite = Citation.objects.get(paragraph__document=pinned, cited_symbol="S/2022/892/Corr.1")
+    assert pinned_cite.pinpoint == "3"
+    assert pinned_cite.target_url() == "/documents/S/2022/892/", "the corrigendum's paragraph 3 is not the parent's"
 
     corrigendum = import_text(shape("06_corrigendum")).document
     assert corrigendum.symbol == "S/2022/892/Corr.1" and corrigendum.doc_type == "corrigendum"
