@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..ingest.batch.report import OUTCOME_LABELS, FileOutcome
 from .choices import DocumentStatus
 from .documents import Document
 
@@ -40,16 +41,8 @@ class BatchStatus(models.TextChoices):
     FAILED = "failed", _("无法进行")
 
 
-class ImportOutcome(models.TextChoices):
-    """What happened to one file (the values of ``store.bulk.FileOutcome``)."""
-
-    IMPORTED = "imported", _("已导入")
-    REPLACED = "replaced", _("已替换")
-    PRESENT = "present", _("已有（文本相同）")
-    CONFLICT = "conflict", _("冲突（文号相同，文本不同）")
-    DUPLICATE = "duplicate", _("重复（同一文本已以另一文号收录）")
-    REFUSED = "refused", _("未导入")
-    SKIPPED = "skipped", _("跳过")
+# What happened to one file: the outcomes of the import report (archive/ingest/batch/report.py).
+ImportOutcome = models.TextChoices("ImportOutcome", [(o.name, (o.value, OUTCOME_LABELS[o])) for o in FileOutcome])
 
 
 def _upload_path(batch: ImportBatch, filename: str) -> str:

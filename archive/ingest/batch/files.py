@@ -54,7 +54,9 @@ class Entry:
 
 def _ignored(name: str) -> bool:
     parts = PurePosixPath(name).parts
-    return any(p.startswith(".") or p == "__MACOSX" for p in parts) or parts[-1].lower() in _IGNORED_NAMES
+    # Hidden files (.DS_Store) are litter; "../" is not hidden but an attack, refused where it is read.
+    hidden = any((p.startswith(".") and p not in (".", "..")) or p == "__MACOSX" for p in parts)
+    return hidden or parts[-1].lower() in _IGNORED_NAMES
 
 
 def _too_large(size: int, max_bytes: int) -> str:

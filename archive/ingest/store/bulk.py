@@ -17,15 +17,12 @@ renders it, and both offer it as JSON or CSV.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import logging
 import os
 import socket
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
@@ -33,7 +30,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from archive.models import BatchStatus, Document, DocumentStatus, ImportBatch, ImportBatchItem, ImportOutcome
 
@@ -48,6 +44,7 @@ from ..batch import (
     read_manifest,
     symbol_from_filename,
 )
+from ..batch.report import BatchReport, FileReport
 from ..errors import IngestError
 from ..sources import SUPPORTED_EXTENSIONS, extract_text
 from .importing import DuplicateText, ImportResult, Outcome, _find_existing, _notify, clean_symbol, import_text, sha256
@@ -62,7 +59,6 @@ __all__ = [
     "claim",
     "load_manifest",
     "max_import_bytes",
-    "outcome_label",
     "run_batch",
     "run_recorded_batch",
     "start_or_resume",
@@ -81,94 +77,6 @@ class BatchOptions:
     @classmethod
     def of(cls, batch: ImportBatch) -> BatchOptions:
         return cls(batch.document_status, batch.replace, batch.reissue, batch.dry_run)
-
-
-# --- the report ------------------------------------------------------------------------------------
-
-_DRY_RUN_LABELS = {
-    ImportOutcome.IMPORTED: gettext_lazy("将导入"),
-    ImportOutcome.REPLACED: gettext_lazy("将替换"),
-}
-
-
-def outcome_label(outcome: str, dry_run: bool = False) -> str:
-    """What a librarian reads for an outcome; a dry run says what *would* happen."""
-    if dry_run and outcome in _DRY_RUN_LABELS:
-        return str(_DRY_RUN_LABELS[outcome])
-    return str(ImportOutcome(outcome).label)
-
-
-@dataclass(frozen=True)
-class FileReport:
-    name: str
-    outcome: str  # an ImportOutcome value
-    symbol: str = ""
-    title: str = ""
-    url: str = ""  # the reader's page (once published)
-    admin_url: str = ""
-    message: str = ""
-    # The document that holds the same symbol (conflict) or the same text (duplicate).
-    other: str = ""
-    other_url: str = ""
-    warnings: tuple[str, ...] = ()
-
-    def label(self, dry_run: bool = False) -> str:
-        return outcome_label(self.outcome, dry_run)
-
-
-@dataclass
-class BatchReport:
-    source: str
-    document_status: str
-    dry_run: bool
-    total: int
-    files: list[FileReport] = field(default_factory=list)
-    batch_id: int | None = None
-    status: str = BatchStatus.FINISHED
-    error: str = ""
-
-    @property
-    def processed(self) -> int:
-        return len(self.files)
-
-    def counts(self) -> dict[str, int]:
-        """Files per outcome, every outcome listed (in the order of ImportOutcome)."""
-        counts = dict.fromkeys(ImportOutcome.values, 0)
-        for f in self.files:
-            counts[f.outcome] += 1
-        return counts
-
-    def summary(self) -> str:
-        parts = [f"{outcome_label(o, self.dry_run)} {n}" for o, n in self.counts().items() if n]
-        line = _("%(done)d/%(total)d 个文件：%(parts)s") % {
-            "done": self.processed,
-            "total": self.total,
-            "parts": "，".join(parts) or "—",
-        }
-        return (_("试运行，没有保存任何文件。") + line) if self.dry_run else line
-
-    def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        data["counts"] = self.counts()
-        for row, f in zip(data["files"], self.files, strict=True):
-            row["outcome_label"] = f.label(self.dry_run)
-            row["warnings"] = list(f.warnings)
-        return data
-
-    def to_json(self) -> str:
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
-
-    def to_csv(self) -> str:
-        """A spreadsheet of the files (UTF-8 with BOM, so that Excel shows the Chinese)."""
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out)
-        writer.writerow([_("文件"), _("结果"), _("文号"), _("标题"), _("链接"), _("说明"), _("相关文件"), _("提示")])
-        for f in self.files:
-            writer.writerow(
-                [f.name, f.label(self.dry_run), f.symbol, f.title, f.url, f.message, f.other, " / ".join(f.warnings)]
-            )
-        return out.getvalue()
 
 
 def _label(doc: Document) -> str:
@@ -259,6 +167,54 @@ def _warnings(result: ImportResult, work: _Work) -> list[str]:
     return warnings
 
 
+@dataclass
+class _Virtual:
+    """A dry run rolls every file back; what the earlier files of the batch *would* have stored by
+    then stands in for the database, so that later files get the verdict a real run gives them."""
+
+    by_symbol: dict[str, tuple[str, str]] = field(default_factory=dict)  # symbol -> (raw digest, file)
+    by_digest: dict[str, str] = field(default_factory=dict)  # raw digest of symbol-less texts -> file
+    by_fingerprint: dict[str, tuple[str, str]] = field(default_factory=dict)  # -> (symbol, file)
+
+    def verdict(self, result: ImportResult, options: BatchOptions) -> tuple[str, str] | None:
+        """(outcome, message) where an earlier file of this batch changes ``result``'s outcome."""
+        if result.outcome == Outcome.UNCHANGED:
+            return None
+        symbol, digest = result.document.symbol or "", sha256(result.document.raw_text)
+        earlier = self.by_symbol.get(symbol) if symbol else None
+        if earlier is None and not symbol and digest in self.by_digest:
+            earlier = (digest, self.by_digest[digest])
+        if earlier is not None:
+            if earlier[0] == digest:
+                return ImportOutcome.PRESENT, _("与本批中的 %(name)s 文本相同。") % {"name": earlier[1]}
+            if not options.replace:
+                return ImportOutcome.CONFLICT, _("本批中的 %(name)s 已使用文号 %(symbol)s，文本不同。") % {
+                    "name": earlier[1],
+                    "symbol": symbol,
+                }
+            return ImportOutcome.REPLACED, ""
+        twin = self.by_fingerprint.get(result.document.text_fingerprint)
+        if twin is not None and twin[0] != symbol and not options.reissue:
+            return ImportOutcome.DUPLICATE, _("与本批中的 %(name)s 文本相同（清理后逐字一致）。") % {"name": twin[1]}
+        return None
+
+    def remember(self, result: ImportResult, name: str) -> None:
+        doc = result.document
+        digest = sha256(doc.raw_text)
+        if doc.symbol:
+            self.by_symbol[doc.symbol] = (digest, name)
+        else:
+            self.by_digest[digest] = name
+        self.by_fingerprint.setdefault(doc.text_fingerprint, (doc.symbol or "", name))
+
+
+_OUTCOMES = {
+    Outcome.CREATED: ImportOutcome.IMPORTED,
+    Outcome.REPLACED: ImportOutcome.REPLACED,
+    Outcome.UNCHANGED: ImportOutcome.PRESENT,
+}
+
+
 class _Batch:
     """One run over a source: turns each file into an outcome and records it."""
 
@@ -267,9 +223,7 @@ class _Batch:
         self.options = options
         self.batch = batch
         self.max_bytes = max_import_bytes()
-        # Dry runs roll every file back: texts seen earlier in the batch stand in for what a real
-        # run would have stored by then (text digest -> file name, symbol).
-        self.seen: dict[str, tuple[str, str]] = {}
+        self.virtual = _Virtual()
 
     def record(self, work: _Work, digest: str, outcome: str, **values: object) -> FileReport:
         document = values.pop("document", None)
@@ -304,40 +258,8 @@ class _Batch:
             text = extract_text(entry.name, data, max_bytes=self.max_bytes)
         except IngestError as exc:
             return self.record(work, digest, ImportOutcome.REFUSED, message=str(exc))
-        earlier = self.seen.get(sha256(text)) if self.options.dry_run else None
-        if earlier is not None:
-            same_symbol = earlier[1] == (work.symbol or "")
-            return self.record(
-                work,
-                digest,
-                ImportOutcome.PRESENT if same_symbol else ImportOutcome.DUPLICATE,
-                symbol=earlier[1],
-                message=_("与本批中的 %(name)s 文本相同。") % {"name": earlier[0]},
-            )
-        row = work.row
         try:
-            with transaction.atomic():
-                result = import_text(
-                    text,
-                    symbol=work.symbol,
-                    date=row.date if row else None,
-                    title=row.title if row else None,
-                    doc_type=row.doc_type if row else None,
-                    status=self.options.document_status,
-                    replace=self.options.replace,
-                    reissue=self.options.reissue,
-                )
-                outcome = {
-                    Outcome.CREATED: ImportOutcome.IMPORTED,
-                    Outcome.REPLACED: ImportOutcome.REPLACED,
-                    Outcome.UNCHANGED: ImportOutcome.PRESENT,
-                }[result.outcome]
-                doc = result.document
-                values = {"symbol": doc.symbol or "", "title": doc.title, "warnings": _warnings(result, work)}
-                if not self.options.dry_run:
-                    return self.record(work, digest, outcome, document=doc, **values)
-                # Dry run: undo the import, keep only what it would have done.
-                transaction.set_rollback(True)
+            return self.store(work, digest, text)
         except DuplicateText as exc:
             return self.record(
                 work,
@@ -349,22 +271,45 @@ class _Batch:
             )
         except IngestError as exc:
             holder = _conflicting(text, work.symbol)
-            if holder is not None:
-                message = _("文号 %(symbol)s 已有不同的文本，没有替换（需要替换时请选择“替换”/--replace）。") % {
-                    "symbol": _label(holder)
-                }
-                return self.record(
-                    work,
-                    digest,
-                    ImportOutcome.CONFLICT,
-                    symbol=holder.symbol or "",
-                    message=message,
-                    other_document=holder,
-                )
-            return self.record(work, digest, ImportOutcome.REFUSED, symbol=work.symbol or "", message=str(exc))
-        self.seen[sha256(text)] = (entry.name, values["symbol"])
-        kept = doc if outcome == ImportOutcome.PRESENT else None
-        return self.record(work, digest, outcome, document=kept, **values)
+            if holder is None:
+                return self.record(work, digest, ImportOutcome.REFUSED, symbol=work.symbol or "", message=str(exc))
+            message = _("文号 %(symbol)s 已有不同的文本，没有替换（需要替换时请选择“替换”/--replace）。") % {
+                "symbol": _label(holder)
+            }
+            return self.record(
+                work, digest, ImportOutcome.CONFLICT, symbol=holder.symbol or "", message=message, other_document=holder
+            )
+
+    def store(self, work: _Work, digest: str, text: str) -> FileReport:
+        """The file's document and its item in one transaction (rolled back whole in a dry run)."""
+        row = work.row
+        with transaction.atomic():
+            result = import_text(
+                text,
+                symbol=work.symbol,
+                date=row.date if row else None,
+                title=row.title if row else None,
+                doc_type=row.doc_type if row else None,
+                status=self.options.document_status,
+                replace=self.options.replace,
+                reissue=self.options.reissue,
+            )
+            doc = result.document
+            values: dict[str, object] = {
+                "symbol": doc.symbol or "",
+                "title": doc.title,
+                "warnings": _warnings(result, work),
+            }
+            if not self.options.dry_run:
+                return self.record(work, digest, _OUTCOMES[result.outcome], document=doc, **values)
+            transaction.set_rollback(True)
+        verdict = self.virtual.verdict(result, self.options)
+        if verdict is None or verdict[0] == ImportOutcome.REPLACED:
+            self.virtual.remember(result, work.entry.name)
+        outcome, message = verdict or (_OUTCOMES[result.outcome], "")
+        # Only a document that was there before the dry run still exists.
+        kept = doc if result.outcome == Outcome.UNCHANGED else None
+        return self.record(work, digest, outcome, document=kept, message=message, **values)
 
     def process_safely(self, work: _Work) -> FileReport:
         """Whatever goes wrong with one file (a parser bug, a database error) refuses that file only."""

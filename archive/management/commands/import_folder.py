@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["report"] and opts["report"].suffix.lower() not in (".json", ".csv"):
             raise CommandError(_("报告文件应以 .json 或 .csv 结尾。"))
-        signal.signal(signal.SIGTERM, _interrupt)
+        in_main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _interrupt) if in_main_thread else None
         progress = Progress(not opts["no_progress"])
         try:
             report = self._run(opts, progress)
@@ -90,6 +92,8 @@ class Command(BaseCommand):
             raise CommandError(_("导入被中断；已导入的文件都是完整的。再次运行同样的命令即可接着导入。")) from None
         finally:
             progress.close()
+            if in_main_thread:
+                signal.signal(signal.SIGTERM, previous)
         self._print(report)
         if opts["report"]:
             self._save(report, opts["report"])
