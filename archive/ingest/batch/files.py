@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.utils.translation import gettext as _
 
@@ -169,8 +170,8 @@ def _unsafe_name(name: str) -> bool:
 
 
 class ZipSource(BatchSource):
-    def __init__(self, path: Path, max_bytes: int, label: str | None = None) -> None:
-        self.label = label or path.name
+    def __init__(self, path: Path | IO[bytes], max_bytes: int, label: str | None = None) -> None:
+        self.label = label or (path.name if isinstance(path, Path) else str(getattr(path, "name", "zip")))
         self.max_bytes = max_bytes
         try:
             self.zip = zipfile.ZipFile(path)

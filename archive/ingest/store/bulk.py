@@ -501,8 +501,10 @@ def run_recorded_batch(batch: ImportBatch, progress: Progress | None = None) -> 
         raise
     _set_status(batch, BatchStatus.FINISHED, finished_at=timezone.now(), current_file="")
     if batch.upload and not batch.dry_run:
-        # The zip served its purpose; the report stays.
-        batch.upload.delete(save=True)
+        # The zip served its purpose; the report stays.  (Not FieldFile.delete(save=True): that would
+        # save this stale instance over the progress just recorded.)
+        batch.upload.storage.delete(batch.upload.name)
+        ImportBatch.objects.filter(pk=batch.pk).update(upload="")
     batch.refresh_from_db()
     report.status = batch.effective_status
     return report
