@@ -95,12 +95,14 @@ class ImportBatch(models.Model):
     upload = models.FileField(
         _("上传的压缩包"),
         upload_to=_upload_path,
+        max_length=500,
         blank=True,
         help_text=_("从管理后台上传的 .zip 文件，保存在上传目录中，批次完成后删除。"),
     )
     manifest_upload = models.FileField(
         _("上传的清单"),
         upload_to=_upload_path,
+        max_length=500,
         blank=True,
         help_text=_("随压缩包上传的 CSV 或 JSON 清单（可选）；没有时使用压缩包根目录中的清单。"),
     )
