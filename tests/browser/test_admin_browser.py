@@ -213,7 +213,7 @@ def test_a_librarian_uploads_a_zip_watches_the_progress_and_reads_the_report(ser
 
     from tests.test_bulk_interrupted import generated_folder
 
-    total = 80
+    total = 120  # a few seconds of work: long enough for the page to poll it part-way more than once
     folder = generated_folder(tmp_path / "records", total - 1)
     (folder / "empty.txt").write_bytes(b"")
     archive = tmp_path / "records.zip"
