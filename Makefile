@@ -38,6 +38,7 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.run --sizes 2000,10000
 	$(PY) -m bench.load
 	$(PY) -m bench.faults
+	$(PY) -m bench.bulk --files 500
 
 ## Translations: app strings go to <app>/locale, template strings to locale/ (needs GNU gettext)
 messages: $(VENV)/.installed

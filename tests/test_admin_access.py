@@ -61,8 +61,15 @@ def test_a_librarian_cannot_edit_an_account_not_even_their_own(client, librarian
 def test_the_admin_index_offers_a_librarian_the_archive_and_nothing_else(client, librarian):
     response = client.get("/admin/")
     apps = {app["app_label"]: {m["object_name"] for m in app["models"]} for app in response.context["app_list"]}
-    assert apps == {"archive": {"Document", "Paragraph", "Footnote", "Abbreviation"}}
-    for url in ("/admin/archive/document/", "/admin/archive/paragraph/", "/admin/archive/footnote/"):
+    assert apps == {"archive": {"Document", "Paragraph", "Footnote", "Abbreviation", "ImportBatch"}}
+    for url in (
+        "/admin/archive/document/",
+        "/admin/archive/paragraph/",
+        "/admin/archive/footnote/",
+        "/admin/archive/importbatch/",
+        "/admin/archive/importbatch/add/",
+        "/admin/archive/document/acquisitions/",
+    ):
         assert client.get(url).status_code == 200
     assert client.get("/admin/archive/abbreviation/").status_code == 200
 

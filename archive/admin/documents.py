@@ -24,7 +24,9 @@ from archive.ingest import store
 from archive.ingest.errors import IngestError
 from archive.models import BlockKind, Citation, CitationKind, Document, DocumentStatus
 
+from .acquisitions import acquisition_view
 from .blocks import FootnoteInline, ParagraphInline
+from .history import block_history
 
 # --- change list: queries and filters ------------------------------------------------------------
 
@@ -120,11 +122,27 @@ def preview_context(preview: store.Preview) -> dict[str, Any]:
     }
 
 
+def error_summary(form: ImportForm) -> dict[str, Any] | None:
+    """One message for a refusal: the reasons themselves at the top, each said once.
+
+    Errors of fields shown on the page stay next to their field, and the summary names those
+    fields; every other reason (the text already held, a problem of the folded-away text) is
+    written out in the summary, because nowhere else on the page shows it.
+    """
+    if not form.errors:
+        return None
+    shown = {"symbol", "date", "title", "doc_type", "reissue"} if form.is_review else {"raw_text", "upload"}
+    reasons = [str(e) for name, errors in form.errors.items() if name not in shown for e in errors]
+    fields = [str(form.fields[name].label) for name in form.errors if name in shown and name in form.fields]
+    return {"reasons": reasons, "fields": fields}
+
+
 # --- the admin ---------------------------------------------------------------------------------------
 
 
 @admin.register(Document)
 class DocumentAdmin(SimpleHistoryAdmin):
+    object_history_template = "admin/archive/document/object_history.html"
     object_history_list_template = "admin/archive/object_history_list.html"
     form = DocumentForm
     list_display = ("label", "title", "date", "doc_type", "status_label", "holding", "unresolved")
@@ -255,12 +273,25 @@ class DocumentAdmin(SimpleHistoryAdmin):
         opts = self.opts
         return [
             path(
+                "acquisitions/",
+                self.admin_site.admin_view(lambda request: acquisition_view(self, request)),
+                name=f"{opts.app_label}_{opts.model_name}_acquisitions",
+            ),
+            path(
                 "<path:object_id>/reparse/",
                 self.admin_site.admin_view(self.reparse_view),
                 name=f"{opts.app_label}_{opts.model_name}_reparse",
             ),
             *super().get_urls(),
         ]
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        """The document's versions and, below them, what changed in its blocks and footnotes."""
+        doc = self.get_object(request, unquote(object_id))
+        context = {**(extra_context or {})}
+        if doc is not None:
+            context["block_history"] = block_history(doc, request)
+        return super().history_view(request, object_id, context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
         doc = self.get_object(request, unquote(object_id))
@@ -270,7 +301,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:
-        """Paste or upload → preview (nothing saved) → confirm (one transaction) or cancel."""
+        """Paste or upload → preview (nothing saved) → save as a draft or publish (one transaction), or cancel."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method != "POST":
@@ -282,13 +313,14 @@ class DocumentAdmin(SimpleHistoryAdmin):
             form = ImportForm(form.review_data())
             form.is_valid()
             return self._render_import(request, form)
-        if valid and "_confirm" in request.POST:
+        status = self._status_chosen(request)
+        if valid and status is not None:
             if form.changed_since_preview:
-                messages.warning(request, _("预览之后内容有改动。请核对下面的新预览，再确认保存。"))
+                messages.warning(request, _("预览之后内容有改动。请核对下面的新预览，再保存。"))
             else:
                 try:
                     with transaction.atomic():
-                        result = form.save()
+                        result = form.save(status)
                         self.log_addition(request, result.document, [{"added": {}}])
                 except IngestError as exc:
                     form.add_error(None, str(exc))
@@ -302,6 +334,15 @@ class DocumentAdmin(SimpleHistoryAdmin):
             form.data["step"] = ImportForm.SOURCE  # the text itself is unusable: back to pasting
         return self._render_import(request, form)
 
+    @staticmethod
+    def _status_chosen(request: HttpRequest) -> str | None:
+        """Which of the two save buttons was pressed (None: a preview was asked for)."""
+        if "_save_publish" in request.POST:
+            return DocumentStatus.PUBLISHED
+        if "_save_draft" in request.POST:
+            return DocumentStatus.DRAFT
+        return None
+
     def _imported(self, request: HttpRequest, doc: Document) -> HttpResponse:
         if doc.status == DocumentStatus.PUBLISHED:
             message = format_html(
@@ -311,7 +352,8 @@ class DocumentAdmin(SimpleHistoryAdmin):
                 doc.get_absolute_url(),
             )
         else:
-            message = format_html(_("已添加草稿“{}”。草稿对读者和检索不可见，发布后才公开。"), doc)
+            # The draft notice on the document's page says what a draft means; one message is enough.
+            message = format_html(_("已保存为草稿“{}”。"), doc)
         self.message_user(request, message, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:archive_document_change", args=[doc.pk]))
 
@@ -319,13 +361,16 @@ class DocumentAdmin(SimpleHistoryAdmin):
         def admin_form(*fieldsets: tuple[Any, dict[str, Any]]) -> helpers.AdminForm:
             return helpers.AdminForm(form, list(fieldsets), {}, model_admin=self)
 
+        meta_fields = ["symbol", "date", "title", "doc_type"]
+        if form.duplicate_of is not None or (form.is_bound and form.data.get("reissue")):
+            meta_fields.append("reissue")  # asked only when the text is already held under another symbol
         context = {
             "source_form": admin_form((None, {"fields": ["raw_text", "upload"]})),
             "meta_form": admin_form(
                 (
                     _("文件信息"),
                     {
-                        "fields": ["symbol", "date", "title", "doc_type", "status"],
+                        "fields": meta_fields,
                         "description": _("已根据文本自动填写，请核对。修改后点“更新预览”查看效果。"),
                     },
                 )
@@ -347,7 +392,8 @@ class DocumentAdmin(SimpleHistoryAdmin):
             "media": self.media + form.media,
             "changelist_url": reverse("admin:archive_document_changelist"),
             "max_bytes": form.max_bytes,
-            **(preview_context(form.preview) if form.is_review and form.preview else {}),
+            "error_summary": error_summary(form),
+            **(preview_context(form.preview) if form.is_review and form.preview and not form.text_refused else {}),
         }
         return TemplateResponse(request, self.import_template, context)
 

@@ -1,12 +1,14 @@
 """The archive's data: documents, their blocks and footnotes, and the citations between them."""
 
+from .batches import BatchStatus, ImportBatch, ImportBatchItem, ImportOutcome
 from .choices import BlockKind, CitationKind, DocumentStatus, DocumentType, Language
 from .citations import Abbreviation, Citation, CitationQuerySet
-from .documents import Document, DocumentQuerySet, SymbolAlias, new_public_id
+from .documents import Document, DocumentQuerySet, SymbolAlias, attach_latest_citers, new_public_id
 from .paragraphs import Footnote, FootnoteReference, Paragraph, ParagraphQuerySet
 
 __all__ = [
     "Abbreviation",
+    "BatchStatus",
     "BlockKind",
     "Citation",
     "CitationKind",
@@ -17,9 +19,13 @@ __all__ = [
     "DocumentType",
     "Footnote",
     "FootnoteReference",
+    "ImportBatch",
+    "ImportBatchItem",
+    "ImportOutcome",
     "Language",
     "Paragraph",
     "ParagraphQuerySet",
     "SymbolAlias",
+    "attach_latest_citers",
     "new_public_id",
 ]

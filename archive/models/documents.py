@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,38 @@ class DocumentQuerySet(models.QuerySet):
         )
         counted = self.annotate(citation_count=Count("incoming_citations", filter=published, distinct=True))
         return counted.filter(citation_count__gt=0)
+
+    # --- librarians: what to add next ---
+
+    def acquisition_list(self) -> DocumentQuerySet:
+        """Cited symbols the archive holds no text for, the most wanted first.
+
+        Each row is a hub annotated with ``citing_documents`` (documents citing it, drafts included:
+        a librarian's list, not a reader's), ``citing_passages`` (paragraphs and footnotes that cite
+        it) and ``latest_citer_id`` (the citing document with the latest date; see
+        :func:`attach_latest_citers`).  One query whatever the number of hubs.
+        """
+        from .citations import Citation
+
+        citations = Citation.objects.filter(target=OuterRef("pk")).annotate(
+            citer=Coalesce("paragraph__document", "footnote__document"),
+            citer_date=Coalesce("paragraph__document__date", "footnote__document__date"),
+        )
+        latest = citations.order_by(F("citer_date").desc(nulls_last=True), "-citer").values("citer")[:1]
+        return (
+            self.hubs()
+            .annotate(
+                citing_documents=Count(
+                    Coalesce("incoming_citations__paragraph__document", "incoming_citations__footnote__document"),
+                    distinct=True,
+                ),
+                citing_passages=Count("incoming_citations__paragraph", distinct=True)
+                + Count("incoming_citations__footnote", distinct=True),
+                latest_citer_id=Subquery(latest),
+            )
+            .filter(citing_documents__gt=0)
+            .order_by("-citing_documents", "-citing_passages", "symbol_sort_key")
+        )
 
     # --- feeds, sitemaps and the bulk export ---
 
@@ -208,6 +241,16 @@ class Document(models.Model):
         editable=False,
         help_text=_("原始文本的 SHA-256，用于识别重复导入。"),
     )
+    text_fingerprint = models.CharField(
+        _("文本指纹"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "清理后正文（段落和脚注的编号与文字，不计空白和全角半角之别）的 SHA-256，"
+            "用于发现以另一文号重复收录的同一文本。"
+        ),
+    )
     first_published_at = models.DateTimeField(
         _("首次发布时间"),
         null=True,
@@ -226,7 +269,10 @@ class Document(models.Model):
         verbose_name = _("文件")
         verbose_name_plural = _("文件")
         ordering = ["-date", "symbol"]
-        indexes = [models.Index(fields=["date"], name="document_date_idx")]
+        indexes = [
+            models.Index(fields=["date"], name="document_date_idx"),
+            models.Index(fields=["text_fingerprint"], name="document_fingerprint_idx"),
+        ]
 
     def __str__(self) -> str:
         label = self.symbol or self.public_id
@@ -282,6 +328,13 @@ class Document(models.Model):
         if not self.symbol:
             return ""
         return settings.ARCHIVE_OFFICIAL_URL.format(symbol=self.symbol)
+
+
+def attach_latest_citers(hubs: Sequence[Document]) -> None:
+    """Set ``latest_citer`` on rows of :meth:`DocumentQuerySet.acquisition_list` (one query for all)."""
+    citers = Document.objects.defer("raw_text").in_bulk({h.latest_citer_id for h in hubs if h.latest_citer_id})
+    for hub in hubs:
+        hub.latest_citer = citers.get(hub.latest_citer_id)
 
 
 class SymbolAlias(models.Model):

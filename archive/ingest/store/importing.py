@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -30,6 +31,7 @@ from .. import parse
 from ..anchors import ExistingBlock, assign_anchors
 from ..decode import check_text
 from ..errors import IngestError
+from ..fingerprint import parsed_fingerprint
 from ..symbols import InvalidSymbol, doc_type_for_symbol, normalize_symbol, symbol_sort_key
 from ..types import CitationMatch, ParsedDocument
 from ..types import Footnote as ParsedFootnote
@@ -139,6 +141,36 @@ def _parse_checked(raw_text: str, max_chars: int | None) -> ParsedDocument:
     return parsed
 
 
+class DuplicateText(IngestError):
+    """The text is already held, identical after cleaning, under another symbol (or none)."""
+
+    def __init__(self, message: str, holder: Document) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
+def duplicate_text_holder(fingerprint: str, digest: str = "", exclude: Document | None = None) -> Document | None:
+    """The document already holding this text (same fingerprint, or same raw text), other than ``exclude``."""
+    same = Q(text_fingerprint=fingerprint) | Q(source_sha256=digest) if digest else Q(text_fingerprint=fingerprint)
+    held = Document.objects.with_text().filter(same).defer("raw_text").order_by("pk")
+    if exclude is not None and exclude.pk is not None:
+        held = held.exclude(pk=exclude.pk)
+    return held.first()
+
+
+def _refuse_duplicate_text(fingerprint: str, digest: str, doc: Document | None) -> None:
+    holder = duplicate_text_holder(fingerprint, digest, exclude=doc)
+    if holder is not None:
+        raise DuplicateText(
+            _(
+                "这份文本与已收录的 %(holder)s 相同（清理后逐字一致），没有导入。"
+                "如果它确是以另一文号重新印发的同一文件，请确认为重发后再导入。"
+            )
+            % {"holder": holder.symbol or _("无文号文件 %(id)s") % {"id": holder.public_id}},
+            holder,
+        )
+
+
 def _notify(document_ids: list[int]) -> None:
     """Tell search (and anyone else listening) once the transaction has committed."""
     transaction.on_commit(lambda: documents_changed.send(sender=Document, document_ids=document_ids))
@@ -154,16 +186,20 @@ def import_text(
     status: str = DocumentStatus.PUBLISHED,
     replace: bool = False,
     max_chars: int | None = None,
+    reissue: bool = False,
 ) -> ImportResult:
     """Parse and store one document in a single transaction; raise IngestError and change nothing on bad input.
 
     ``symbol``/``date``/``title``/``doc_type`` override what the parser detected.  Re-importing the same
     text is a no-op; different text under an existing symbol needs ``replace=True``, which keeps the
-    anchors of blocks that still exist and retires (but keeps resolvable) those that do not.
+    anchors of blocks that still exist and retires (but keeps resolvable) those that do not.  A text
+    already held under another symbol (identical after cleaning) raises :class:`DuplicateText`
+    unless ``reissue=True`` confirms it is a reissue.
     """
     parsed = _parse_checked(raw_text, max_chars)
     symbol, date, title, doc_type = _resolve_metadata(parsed, symbol, date, title, doc_type)
     digest = sha256(raw_text)
+    fingerprint = parsed_fingerprint(parsed)
 
     with transaction.atomic():
         doc = _find_existing(symbol, digest)
@@ -175,6 +211,8 @@ def import_text(
                     _("文号 %(symbol)s 已有不同的文本；确认要替换时请使用 --replace。")
                     % {"symbol": doc.symbol or doc.public_id}
                 )
+        if not reissue:
+            _refuse_duplicate_text(fingerprint, digest, doc)
         outcome = Outcome.REPLACED if doc is not None and doc.has_text else Outcome.CREATED
         if doc is None:
             doc = Document()
@@ -182,6 +220,7 @@ def import_text(
         doc.title, doc.date, doc.doc_type, doc.status = title, date, doc_type, status
         _set_detected_details(doc, parsed, keep_existing=False)
         doc.raw_text, doc.source_sha256 = raw_text, digest
+        doc.text_fingerprint = fingerprint
         try:
             with transaction.atomic():
                 doc.save()
