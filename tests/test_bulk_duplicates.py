@@ -69,3 +69,36 @@ def test_documents_imported_before_the_fingerprint_get_one_from_the_migration(db
     assert not Document.objects.hubs().exclude(text_fingerprint="").exists()
     with pytest.raises(DuplicateText):
         import_text(respaced(seed_text("002")), symbol="S/2030/1")
+
+
+def test_import_document_confirms_a_reissue_with_its_own_flag(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    import_text(seed_text("002"), symbol="S/2018/1183")
+    path = tmp_path / "reissue.txt"
+    path.write_text(respaced(seed_text("002")), encoding="utf-8")
+    with pytest.raises(CommandError, match="S/2018/1183"):
+        call_command("import_document", str(path), "--symbol", "S/2030/1", stdout=open("/dev/null", "w"))
+    call_command(
+        "import_document",
+        str(path),
+        "--symbol",
+        "S/2030/1",
+        "--reissue",
+        stdout=open("/dev/null", "w"),
+        stderr=open("/dev/null", "w"),
+    )
+    assert Document.objects.get(symbol="S/2030/1").has_text
+
+
+def test_a_reparse_renews_a_fingerprint_made_by_an_older_parser(db):
+    from archive.ingest.store import reparse
+
+    doc = import_text(seed_text("002"), symbol="S/2018/1183").document
+    Document.objects.filter(pk=doc.pk).update(text_fingerprint="made-by-an-older-parser")
+    doc.refresh_from_db()
+    reparse(doc)
+    doc.refresh_from_db()
+    assert doc.text_fingerprint == parsed_fingerprint(parse(seed_text("002")))
+    with pytest.raises(DuplicateText, match="S/2018/1183"):
+        import_text(respaced(seed_text("002")), symbol="S/2030/1")

@@ -236,7 +236,12 @@ def reparse(doc: Document) -> ParsedDocument:
     """Re-run the parser on a document's stored raw text, keeping every existing anchor that still applies."""
     parsed = parse(doc.raw_text)
     with transaction.atomic():
-        if fields := _set_detected_details(doc, parsed, keep_existing=True):
+        fields = set(_set_detected_details(doc, parsed, keep_existing=True))
+        # A newer parser may clean the text differently: the duplicate check must compare like with like.
+        if (fingerprint := parsed_fingerprint(parsed)) != doc.text_fingerprint:
+            doc.text_fingerprint = fingerprint
+            fields.add("text_fingerprint")
+        if fields:
             doc.save(update_fields=fields)
         store_parsed(doc, parsed)
         _notify([doc.pk])

@@ -71,6 +71,11 @@ class Command(BaseCommand):
         parser.add_argument("--doc-type", choices=DocumentType.values, help=_("文件类型"))
         parser.add_argument("--draft", action="store_true", help=_("以草稿导入，读者不可见"))
         parser.add_argument("--replace", action="store_true", help=_("文号已存在且文本不同时替换它"))
+        parser.add_argument(
+            "--reissue",
+            action="store_true",
+            help=_("确认这是以另一文号重新印发的同一文件（文本与已收录文件相同时仍然导入）"),
+        )
 
     def handle(self, *args, **opts) -> None:
         result = run_import(
@@ -81,6 +86,7 @@ class Command(BaseCommand):
             doc_type=opts["doc_type"],
             status=DocumentStatus.DRAFT if opts["draft"] else DocumentStatus.PUBLISHED,
             replace=opts["replace"],
+            reissue=opts["reissue"],
         )
         self.stdout.write(describe(result))
         for warning in result.parsed.warnings:
