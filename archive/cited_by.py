@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -112,14 +113,18 @@ def citing(citations: QuerySet[Citation], names: Iterable[str]) -> list[Citation
     return [c for c in citations.exclude(pinpoint="") if wanted & {anchor for *_, anchor in _designated(c.pinpoint)}]
 
 
-def _designated(pinpoint: str) -> list[tuple[str, int | None, str]]:
-    """(section, number, canonical anchor) for every paragraph a pin-point designates, ranges expanded."""
+@lru_cache(maxsize=4096)
+def _designated(pinpoint: str) -> tuple[tuple[str, int | None, str], ...]:
+    """(section, number, canonical anchor) for every paragraph a pin-point designates, ranges expanded.
+
+    Cached: a much-cited document is cited with the same few pin-points thousands of times.
+    """
     parsed = parse_pinpoint(pinpoint)
     if parsed is None:
-        return []
+        return ()
     if not parsed.spans:
-        return [(parsed.section, None, parsed.section)]
-    return [(parsed.section, n, canonical_anchor(parsed.section, n)) for n in parsed.numbers]
+        return ((parsed.section, None, parsed.section),)
+    return tuple((parsed.section, n, canonical_anchor(parsed.section, n)) for n in parsed.numbers)
 
 
 _SECTION_ORDER = re.compile(r"^([a-z]+?)([0-9]*)$")
@@ -143,6 +148,7 @@ def build_cited_by(citations: Iterable[Citation], page: int | str | None = None)
     documents: dict[int, CitingDocument] = {}
     places: dict[tuple[str, int], CitingPlace] = {}
     designated: dict[tuple[str, int | None], tuple[str, list[tuple[CitingDocument, CitingPlace]]]] = {}
+    listed: set[tuple[tuple[str, int | None], tuple[str, int]]] = set()
     for c in citations:
         if c.paragraph is not None:
             doc, key = c.paragraph.document, ("p", c.paragraph_id)
@@ -161,9 +167,9 @@ def build_cited_by(citations: Iterable[Citation], page: int | str | None = None)
             place.pins.append(c.pinpoint)
         for section, number, anchor in _designated(c.pinpoint):
             _anchor, found = designated.setdefault((section, number), (anchor, []))
-            if all(existing is not place for _g, existing in found):
+            if ((section, number), key) not in listed:
+                listed.add(((section, number), key))
                 found.append((group, place))
-    _label_places(list(places.values()))
     for group in documents.values():
         # Reading order; a footnote comes right after the paragraph carrying its marker.
         group.places.sort(key=lambda pl: (pl.paragraph.position if pl.paragraph else 1 << 30, pl.footnote is not None))
@@ -183,6 +189,8 @@ def build_cited_by(citations: Iterable[Citation], page: int | str | None = None)
     by_anchor = {anchor: [pl for _g, pl in found] for anchor, found in designated.values()}
     groups = list(documents.values())
     result = CitedBy(groups, len(citing_paragraphs), by_year, by_pinpoint, by_anchor)
+    # Labels are for the places shown: the pin-point index's, and the page's (fill_excerpts).
+    _label_places([pl for entry in by_pinpoint for _g, pl in entry.places])
     if page is not None:
         result.page = Paginator(groups, PER_PAGE).get_page(page)
         fill_excerpts(result.page.object_list)
@@ -190,7 +198,9 @@ def build_cited_by(citations: Iterable[Citation], page: int | str | None = None)
 
 
 def fill_excerpts(groups: Sequence[CitingDocument]) -> None:
-    """The sentences that make the citations, for these citing documents only (two queries at most)."""
+    """The sentences that make the citations, and the places' labels, for these citing documents only
+    (three queries at most)."""
+    _label_places([pl for g in groups for pl in g.places])
     wanted = [pl for g in groups for pl in g.places if not pl.excerpts]
     paragraph_ids = {pl.paragraph.pk for pl in wanted if pl.footnote is None}
     footnote_ids = {pl.footnote.pk for pl in wanted if pl.footnote}
@@ -225,6 +235,7 @@ def _label_places(places: list[CitingPlace]) -> None:
     A heading without a page is named by its words, which light rows leave out: those few texts
     come in one query.
     """
+    places = [pl for pl in places if not pl.label]
     untitled = [
         pl.paragraph
         for pl in places

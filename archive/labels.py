@@ -170,11 +170,14 @@ def block_label(p: Paragraph) -> str:
     return str(p.get_kind_display())
 
 
-def locator(p: Paragraph) -> str:
-    """How a researcher cites the block inside its document: '第 12 段（第 4 页）', '第 2 页' (a heading)."""
+def locator(p: Paragraph, label: str | None = None) -> str:
+    """How a researcher cites the block inside its document: '第 12 段（第 4 页）', '第 2 页' (a heading).
+
+    ``label`` is the block's :func:`block_label` when the caller already has it.
+    """
     if p.kind in (BlockKind.HEADING, BlockKind.TITLE) and p.page is not None:
         return page_label(p.page)
-    return with_page(block_label(p), p.page)
+    return with_page(block_label(p) if label is None else label, p.page)
 
 
 def footnote_label(fn: Footnote) -> str:

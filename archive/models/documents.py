@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
@@ -136,12 +136,16 @@ class DocumentQuerySet(models.QuerySet):
 
     def supplements_of(self, symbol: str) -> DocumentQuerySet:
         """Readable documents whose symbol is ``symbol`` with Corr./Rev./Add./Amend. parts, in symbol order."""
+        prefix = f"{symbol}/"
+        if connections[self.db].vendor == "sqlite":
+            # SQLite compares text byte by byte, so this range walks the symbol index; its LIKE is
+            # case-insensitive and scans the table, a few ms per thousand documents.
+            found = self.filter(symbol__gte=prefix, symbol__lt=f"{symbol}0")  # "0" follows "/"
+        else:
+            # PostgreSQL's locale collations ignore punctuation in comparisons, so no range: LIKE.
+            found = self.filter(symbol__startswith=prefix)
         pattern = rf"^{re.escape(symbol)}(/(Add|Rev|Corr|Amend)\.[0-9]+)+$"
-        return (
-            self.for_reading()
-            .filter(symbol__startswith=f"{symbol}/", symbol__regex=pattern)
-            .order_by("symbol_sort_key")
-        )
+        return found.for_reading().filter(symbol__regex=pattern).order_by("symbol_sort_key")
 
     def with_contents(self) -> DocumentQuerySet:
         """Each document's current blocks and its footnotes with their markers and citations (5 queries)."""

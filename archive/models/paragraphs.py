@@ -47,9 +47,7 @@ class ParagraphQuerySet(models.QuerySet):
         """Blocks with what the renderer needs (footnote markers, citations, their targets): 2 queries."""
         from .citations import Citation  # citations.py imports this module
 
-        return self.prefetch_related(
-            "footnote_refs", Prefetch("citations", queryset=Citation.objects.select_related("target"))
-        )
+        return self.prefetch_related("footnote_refs", Prefetch("citations", queryset=Citation.objects.with_target()))
 
     def published(self) -> ParagraphQuerySet:
         return self.filter(document__status=DocumentStatus.PUBLISHED)

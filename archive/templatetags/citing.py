@@ -46,13 +46,3 @@ def cite_panel(context: template.Context, document: Document, paragraph: Paragra
 def citation_timeline(cited_by) -> dict[str, Any]:
     """Bars of citing documents per year, from the page's cited-by groups."""
     return {"timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href)}
-
-
-@register.inclusion_tag("archive/_citation_graph.html")
-def citation_graph(document: Document, cited: list[charts.GraphNode], cited_by) -> dict[str, Any]:
-    """What ``document`` cites (``cited``, from its rendered text) and what cites it, and when."""
-    citing = charts.citing_nodes((group.document, len(group.places)) for group in cited_by.documents)
-    return {
-        "graph": charts.graph(document, citing, cited),
-        "timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href),
-    }

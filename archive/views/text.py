@@ -1,15 +1,16 @@
 """A document's text as the reading pages show it: blocks, page marks, locators, footnotes, contents.
 
-:func:`document_text` renders the part of the document page that depends only on the document (its
-blocks, footnotes, table of contents, copy-with-citation lines and the documents it cites) and
-caches it: escaping, linking and sanitising a hundred blocks, then rendering them, is most of a
-document page's cost.  The cache key holds everything the rendering depends on:
+:func:`document_text` renders the part of the document page that is the same for every reader (its
+blocks, footnotes, table of contents, copy-with-citation lines and the citation graph) and caches
+it: escaping, linking and sanitising a hundred blocks, then rendering them and the graph's two
+layouts, is most of a document page's cost.  The cache key holds everything the rendering depends on:
 
 * the document's ``render_version``, renewed on every change to it, to its blocks and footnotes,
   and to the documents it cites (``archive.page_cache``);
 * the interface language, and the scheme and host (the copy-with-citation lines carry absolute URLs);
-* which places cite which paragraphs ("被引 3" on each block), from the cited-by list every request
-  builds anyway.
+* who cites it, from the cited-by list every request builds anyway: which places cite which
+  paragraphs ("被引 3" on each block), the citing documents the graph and timeline draw, and the
+  page of the cited-by list the timeline's bars link to.
 
 A page opened with search highlights (``?hl=``) is rendered fresh and not cached.
 """
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -31,8 +33,8 @@ from django.utils.translation import get_language
 
 from archive.cited_by import CitedBy
 from archive.citing import charts
-from archive.labels import block_label, canonical_name, citation_line, locator, ordinal, section_name, with_url
-from archive.models import BlockKind, Document, Footnote, Paragraph
+from archive.labels import block_label, canonical_name, in_document, locator, ordinal, section_name, with_url
+from archive.models import BlockKind, Citation, Document, Footnote, Paragraph
 from archive.render import Highlight, Marker, citation_links, footnote_markers, render_table, render_text, url_links
 from search.highlight import hl_spans
 
@@ -101,6 +103,8 @@ class BlockView:
     # The document's title block is the page's <h1>, so it is not repeated in the body.
     is_page_title: bool = False
     locator: str = ""
+    # The block's own page (its permanent URL), computed once for the several links to it.
+    permalink: str = ""
     # The visible number of an unnumbered block ("[5]" in the margin: 第 5 自然段).
     ordinal: int | None = None
     # The official page that begins with this block, when the previous block was on another.
@@ -199,13 +203,15 @@ def build_blocks(
         html, is_table, is_pre = _render_block(p, markers, lights)
         aliases = [name for name in names[1:] if name not in taken]
         taken.update(aliases)
+        label = block_label(p)
         view = BlockView(
             p,
             html,
-            block_label(p),
+            label,
             levels.get(p.pk),
             p is title_block,
-            locator(p),
+            locator(p, label),
+            p.get_permalink(),
             ordinal(p),
             aliases=aliases,
             cited_count=cited_by.count_for(names) if cited_by else 0,
@@ -260,13 +266,19 @@ class DocumentText:
     title_permalink: SafeString
     # {anchor: "S/2018/1183，第 12 段，https://…"}, for the copy-with-citation handler.
     cite_lines: dict[str, str]
-    # What the document cites, for the citation graph (node positions are set per request).
-    cited: list[charts.GraphNode]
+    # The citation graph and the timeline of who cites it.
+    citation_map: SafeString
 
 
 def _cited_by_digest(cited_by: CitedBy) -> str:
-    parts = sorted((anchor, sorted(pl.key for pl in places)) for anchor, places in cited_by.by_anchor.items())
-    return hashlib.sha1(json.dumps(parts).encode()).hexdigest()[:16]
+    """Everything of the cited-by list that the cached part shows, as a short digest."""
+    pins = sorted((anchor, sorted(pl.key for pl in places)) for anchor, places in cited_by.by_anchor.items())
+    citing = [
+        (g.document.pk, g.document.symbol, g.document.title, str(g.document.date), g.document.has_text, len(g.places))
+        for g in cited_by.documents
+    ]
+    page = cited_by.page.number if cited_by.page else None
+    return hashlib.sha1(json.dumps([pins, citing, page], ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def cache_key(request: HttpRequest, doc: Document, cited_by: CitedBy) -> str:
@@ -294,7 +306,7 @@ def document_text(request: HttpRequest, doc: Document, cited_by: CitedBy, hl: st
 
 
 def _render_document_text(request: HttpRequest, doc: Document, cited_by: CitedBy, hl: str) -> DocumentText:
-    footnotes = list(doc.footnotes.prefetch_related("citations__target"))
+    footnotes = list(doc.footnotes.prefetch_related(Prefetch("citations", queryset=Citation.objects.with_target())))
     paragraphs = doc.paragraphs.current().in_reading_order().for_rendering()
     blocks, markers = build_blocks(doc, paragraphs, {fn.pk: fn for fn in footnotes}, hl, cited_by)
     footnote_views = build_footnotes(footnotes, markers)
@@ -308,14 +320,17 @@ def _render_document_text(request: HttpRequest, doc: Document, cited_by: CitedBy
     citations = [c for item in blocks for c in item.paragraph.citations.all()]
     citations += [c for item in footnote_views for c in item.footnote.citations.all()]
     lines = {
-        item.paragraph.anchor: with_url(
-            citation_line(item.paragraph), request.build_absolute_uri(item.paragraph.get_permalink())
-        )
+        item.paragraph.anchor: with_url(in_document(doc, item.locator), request.build_absolute_uri(item.permalink))
         for item in blocks
     }
     permalink = SafeString("")
     if title is not None:
         permalink = render_to_string("archive/_permalink.html", {"p": title.paragraph}, request)
+    citing = charts.citing_nodes((group.document, len(group.places)) for group in cited_by.documents)
+    pictures = {
+        "graph": charts.graph(doc, citing, charts.cited_nodes(doc, citations)),
+        "timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href),
+    }
     # Rendered templates are SafeStrings, and stay so through the cache (pickling keeps the type).
     return DocumentText(
         toc=render_to_string("archive/_toc.html", context, request),
@@ -324,5 +339,5 @@ def _render_document_text(request: HttpRequest, doc: Document, cited_by: CitedBy
         title_anchor=title.paragraph.anchor if title else "",
         title_permalink=permalink,
         cite_lines=lines,
-        cited=charts.cited_nodes(doc, citations),
+        citation_map=render_to_string("archive/_citation_graph.html", pictures, request),
     )
