@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from archive.citing.formats import cited_title
 from archive.models import Citation, Document
@@ -256,10 +256,15 @@ def _name_nodes(citing: list[GraphNode], cited: list[GraphNode]) -> None:
         label = ngettext("%(name)s：有 %(counter)s 段引用本文件", "%(name)s：有 %(counter)s 段引用本文件", node.count)
         node.aria_label = label % {"name": node.name, "counter": node.count}
     for node in cited:
-        label = ngettext("%(name)s：本文件引用 %(counter)s 次", "%(name)s：本文件引用 %(counter)s 次", node.count)
+        if node.has_text:
+            label = ngettext("%(name)s：本文件引用 %(counter)s 次", "%(name)s：本文件引用 %(counter)s 次", node.count)
+        else:
+            label = ngettext(
+                "%(name)s：本文件引用 %(counter)s 次（本库未收录全文）",
+                "%(name)s：本文件引用 %(counter)s 次（本库未收录全文）",
+                node.count,
+            )
         node.aria_label = label % {"name": node.name, "counter": node.count}
-        if not node.has_text:
-            node.aria_label += gettext("（本库未收录全文）")
 
 
 def _draw_edges(picture: Graph, column: int, *, cited_on_the_right: bool) -> None:
