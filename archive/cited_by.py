@@ -5,22 +5,28 @@ document, newest first, then by citing paragraph) from light rows — no paragra
 document raw text — because the counts, the year table, the timeline and the pin-point index
 describe all of it.  Only the citing documents on the page being read get their excerpts, which
 need the paragraphs' text: one query per kind of block.
+
+Pin-points are read through ``archive.ingest.pinpoints`` (the one grammar of ``Citation.pinpoint``):
+a citation of ``第 29-47 段`` counts for every paragraph from 29 to 47, one of ``附件一:2`` for the
+annex paragraph whose canonical anchor is ``annex1-p2``.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from archive.labels import block_label, pinpoint_label
-from archive.models import Citation, Document, Footnote, Paragraph
+from archive.ingest.pinpoints import canonical_anchor, first_anchor, parse_pinpoint
+from archive.labels import anchor_label, block_label, in_document, locator, pinpoints_label, with_page
+from archive.models import BlockKind, Citation, Document, Footnote, Paragraph
 from archive.render import citing_excerpt
 
 # Citing documents per page of the list.
@@ -35,11 +41,17 @@ class CitingPlace:
 
     paragraph: Paragraph | None
     footnote: Footnote | None
-    label: str
+    # ("p", paragraph id) or ("f", footnote id): which block of the citing document this is.
+    key: tuple[str, int] = ("", 0)
+    label: str = ""
+    # The label with the citing document: 'S/2022/747，第 5 自然段（第 2 页）'.
+    citation: str = ""
     excerpts: list[SafeString] = field(default_factory=list)
-    # (label, anchor in the cited document): ("第 60 段", "p60"); the anchor is "" for "附件".
-    pinpoints: list[tuple[str, str]] = field(default_factory=list)
-    # Where each citation stands in the block's text, for the excerpts (filled on demand).
+    # What of the cited document this place cites ('第 4、5 段'), and the anchor a link lands on.
+    pinpoint: str = ""
+    pinpoint_anchor: str = ""
+    # The stored pin-points of its citations, and where each citation stands in the block's text.
+    pins: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -51,7 +63,8 @@ class CitingDocument:
 
 @dataclass
 class PinpointEntry:
-    number: str
+    anchor: str
+    label: str
     places: list[tuple[CitingDocument, CitingPlace]]
     more: int = 0
 
@@ -62,8 +75,10 @@ class CitedBy:
     place_count: int
     # (year or None, number of citing paragraphs), newest year first.
     by_year: list[tuple[int | None, int]]
-    # Pin-pointed paragraph numbers of this document and the places citing them (hub pages anchor these).
+    # Pin-pointed paragraphs of this document and the places citing them (hub pages anchor these).
     by_pinpoint: list[PinpointEntry]
+    # Every place citing each canonical anchor (``p12``, ``annex1-p2``, ``pp3``), uncapped.
+    by_anchor: dict[str, list[CitingPlace]] = field(default_factory=dict)
     # The citing documents shown now, with their excerpts.
     page: Page | None = None
 
@@ -76,6 +91,11 @@ class CitedBy:
         number = index // self.page.paginator.per_page + 1
         return anchor if number == self.page.number else f"?cited_page={number}{anchor}"
 
+    def count_for(self, names: Iterable[str]) -> int:
+        """How many places cite a block answering to ``names`` (its anchor and canonical names)."""
+        found = {id(pl) for name in names for pl in self.by_anchor.get(name, ())}
+        return len(found)
+
 
 def light(citations: QuerySet[Citation]) -> QuerySet[Citation]:
     """The citations without the texts that only excerpts need (see :func:`fill_excerpts`)."""
@@ -87,10 +107,35 @@ def light(citations: QuerySet[Citation]) -> QuerySet[Citation]:
     )
 
 
-def _pinpoint_numbers(pinpoint: str) -> list[str]:
-    if not re.fullmatch(r"[0-9,\-]+", pinpoint or ""):
-        return []
-    return [part.split("-")[0] for part in pinpoint.split(",") if part.split("-")[0].isdigit()]
+def citing(citations: QuerySet[Citation], names: Iterable[str]) -> list[Citation]:
+    """The citations whose pin-point designates a block answering to one of ``names``."""
+    wanted = set(names)
+    return [c for c in citations.exclude(pinpoint="") if wanted & {anchor for *_, anchor in _designated(c.pinpoint)}]
+
+
+@lru_cache(maxsize=4096)
+def _designated(pinpoint: str) -> tuple[tuple[str, int | None, str], ...]:
+    """(section, number, canonical anchor) for every paragraph a pin-point designates, ranges expanded.
+
+    Cached: a much-cited document is cited with the same few pin-points thousands of times.
+    """
+    parsed = parse_pinpoint(pinpoint)
+    if parsed is None:
+        return ()
+    if not parsed.spans:
+        return ((parsed.section, None, parsed.section),)
+    return tuple((parsed.section, n, canonical_anchor(parsed.section, n)) for n in parsed.numbers)
+
+
+_SECTION_ORDER = re.compile(r"^([a-z]+?)([0-9]*)$")
+
+
+def _entry_order(key: tuple[str, int | None]) -> tuple:
+    section, number = key
+    m = _SECTION_ORDER.match(section)
+    part, index = (m[1], int(m[2] or 0)) if m else (section, 0)
+    # Main body first, then the preamble, then annexes and enclosures in their order.
+    return (section != "", section != "preamble", part, index, number is not None, number or 0)
 
 
 def build_cited_by(citations: Iterable[Citation], page: int | str | None = None) -> CitedBy:
@@ -102,7 +147,8 @@ def build_cited_by(citations: Iterable[Citation], page: int | str | None = None)
     """
     documents: dict[int, CitingDocument] = {}
     places: dict[tuple[str, int], CitingPlace] = {}
-    pinpoints: dict[str, list[tuple[CitingDocument, CitingPlace]]] = defaultdict(list)
+    designated: dict[tuple[str, int | None], tuple[str, list[tuple[CitingDocument, CitingPlace]]]] = {}
+    listed: set[tuple[tuple[str, int | None], tuple[str, int]]] = set()
     for c in citations:
         if c.paragraph is not None:
             doc, key = c.paragraph.document, ("p", c.paragraph_id)
@@ -112,17 +158,18 @@ def build_cited_by(citations: Iterable[Citation], page: int | str | None = None)
         place = places.get(key)
         if place is None:
             place = _citing_place(c)
+            place.key = key
             places[key] = place
             group.places.append(place)
         if (c.start, c.end) not in place.spans:
             place.spans.append((c.start, c.end))
-        numbers = _pinpoint_numbers(c.pinpoint)
-        pin = (pinpoint_label(c.pinpoint), f"p{numbers[0]}" if numbers else "")
-        if pin[0] and pin not in place.pinpoints:
-            place.pinpoints.append(pin)
-        for number in numbers:
-            if all(existing is not place for _g, existing in pinpoints[number]):
-                pinpoints[number].append((group, place))
+        if c.pinpoint and c.pinpoint not in place.pins:
+            place.pins.append(c.pinpoint)
+        for section, number, anchor in _designated(c.pinpoint):
+            _anchor, found = designated.setdefault((section, number), (anchor, []))
+            if ((section, number), key) not in listed:
+                listed.add(((section, number), key))
+                found.append((group, place))
     for group in documents.values():
         # Reading order; a footnote comes right after the paragraph carrying its marker.
         group.places.sort(key=lambda pl: (pl.paragraph.position if pl.paragraph else 1 << 30, pl.footnote is not None))
@@ -134,12 +181,16 @@ def build_cited_by(citations: Iterable[Citation], page: int | str | None = None)
     }
     years = Counter(doc.date.year if doc.date else None for doc in citing_paragraphs.values())
     by_year = sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
+    ordered = sorted(designated.items(), key=lambda item: _entry_order(item[0]))
     by_pinpoint = [
-        PinpointEntry(number, found[:PINPOINT_PLACES], max(0, len(found) - PINPOINT_PLACES))
-        for number, found in sorted(pinpoints.items(), key=lambda item: int(item[0]))
+        PinpointEntry(anchor, anchor_label(*key), found[:PINPOINT_PLACES], max(0, len(found) - PINPOINT_PLACES))
+        for key, (anchor, found) in ordered
     ]
+    by_anchor = {anchor: [pl for _g, pl in found] for anchor, found in designated.values()}
     groups = list(documents.values())
-    result = CitedBy(groups, len(citing_paragraphs), by_year, by_pinpoint)
+    result = CitedBy(groups, len(citing_paragraphs), by_year, by_pinpoint, by_anchor)
+    # Labels are for the places shown: the pin-point index's, and the page's (fill_excerpts).
+    _label_places([pl for entry in by_pinpoint for _g, pl in entry.places])
     if page is not None:
         result.page = Paginator(groups, PER_PAGE).get_page(page)
         fill_excerpts(result.page.object_list)
@@ -147,7 +198,9 @@ def build_cited_by(citations: Iterable[Citation], page: int | str | None = None)
 
 
 def fill_excerpts(groups: Sequence[CitingDocument]) -> None:
-    """The sentences that make the citations, for these citing documents only (two queries at most)."""
+    """The sentences that make the citations, and the places' labels, for these citing documents only
+    (three queries at most)."""
+    _label_places([pl for g in groups for pl in g.places])
     wanted = [pl for g in groups for pl in g.places if not pl.excerpts]
     paragraph_ids = {pl.paragraph.pk for pl in wanted if pl.footnote is None}
     footnote_ids = {pl.footnote.pk for pl in wanted if pl.footnote}
@@ -166,14 +219,44 @@ def fill_excerpts(groups: Sequence[CitingDocument]) -> None:
 
 def _citing_place(c: Citation) -> CitingPlace:
     if c.paragraph is not None:
-        return CitingPlace(c.paragraph, None, block_label(c.paragraph))
+        return CitingPlace(c.paragraph, None)
     fn = c.footnote
     refs = list(fn.references.all())
     carrier = refs[0].paragraph if refs else None
     # The carrier paragraph is fetched without its document; it is the footnote's document.
     if carrier is not None:
         carrier.document = fn.document
-    label = _("脚注 %(number)s") % {"number": fn.number}
-    if carrier is not None:
-        label = _("%(block)s，脚注 %(number)s") % {"block": block_label(carrier), "number": fn.number}
-    return CitingPlace(carrier, fn, label)
+    return CitingPlace(carrier, fn)
+
+
+def _label_places(places: list[CitingPlace]) -> None:
+    """Each place's locator ('第 5 自然段（第 2 页）', '第 12 段，脚注 3') and its pin-point phrase.
+
+    A heading without a page is named by its words, which light rows leave out: those few texts
+    come in one query.
+    """
+    places = [pl for pl in places if not pl.label]
+    untitled = [
+        pl.paragraph
+        for pl in places
+        if pl.footnote is None
+        and pl.paragraph.kind in (BlockKind.HEADING, BlockKind.TITLE)
+        and pl.paragraph.page is None
+        and "text" in pl.paragraph.get_deferred_fields()
+    ]
+    if untitled:
+        texts = dict(Paragraph.objects.filter(pk__in=[p.pk for p in untitled]).values_list("pk", "text"))
+        for p in untitled:
+            p.text = texts.get(p.pk, "")
+    for pl in places:
+        if pl.footnote is None:
+            pl.label = locator(pl.paragraph)
+        else:
+            fn = pl.footnote
+            label = _("脚注 %(number)s") % {"number": fn.number}
+            if pl.paragraph is not None:
+                label = _("%(block)s，脚注 %(number)s") % {"block": block_label(pl.paragraph), "number": fn.number}
+            pl.label = with_page(label, fn.page if fn.page is not None else (pl.paragraph and pl.paragraph.page))
+        pl.citation = in_document((pl.footnote or pl.paragraph).document, pl.label)
+        pl.pinpoint = pinpoints_label(pl.pins)
+        pl.pinpoint_anchor = next((a for a in map(first_anchor, pl.pins) if a), "")

@@ -27,20 +27,26 @@ __all__ = [
     "citation_links",
     "citing_excerpt",
     "footnote_markers",
+    "render_table",
     "render_text",
     "sanitize",
     "sentence_bounds",
+    "url_links",
 ]
 
 
 @dataclass(frozen=True)
 class Link:
-    """A citation: ``text[start:end]`` becomes ``<a class="cite" href=...>``."""
+    """A citation: ``text[start:end]`` becomes ``<a class="cite" href=...>``.
+
+    With ``external``, a web address written in the text: ``<a class="url" rel="nofollow">``.
+    """
 
     start: int
     end: int
     href: str
     title: str = ""
+    external: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,14 +71,20 @@ class Highlight:
 
 # --- the allowlist ---------------------------------------------------------------------------------
 
-_TAGS = frozenset({"a", "sup", "mark", "span"})
-_CLASSES = {"a": {"cite", "fnref"}, "span": {"ellipsis"}}
+# Tables are the importer's table blocks, drawn by :func:`render_table`; they carry no attributes.
+_TAGS = frozenset({"a", "sup", "mark", "span", "table", "tbody", "tr", "td"})
+_CLASSES = {"a": {"cite", "fnref", "url"}, "span": {"ellipsis"}, "table": {"data-table"}}
 _ATTRIBUTES = {
-    "a": {"href", "class", "id", "title"},
+    "a": {"href", "class", "id", "title", "rel"},
     "sup": set(),
     "mark": set(),
     "span": {"class"},
+    "table": {"class"},
+    "tbody": set(),
+    "tr": set(),
+    "td": set(),
 }
+_RELS = {"nofollow"}
 _ID_RE = re.compile(r"^[a-z]+[0-9a-z-]*$")
 
 
@@ -81,6 +93,8 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         return False
     if name == "class":
         return value in _CLASSES.get(tag, set())
+    if name == "rel":
+        return value in _RELS
     if name == "id":
         return bool(_ID_RE.match(value))
     return True
@@ -127,17 +141,19 @@ def _attr(value: str) -> str:
     return escape(value)
 
 
-def render_text(
+def _open(link: Link) -> str:
+    if link.external:
+        return f'<a class="url" href="{_attr(link.href)}" rel="nofollow">'
+    return f'<a class="cite" href="{_attr(link.href)}" title="{_attr(link.title)}">'
+
+
+def _markup(
     text: str,
     links: Sequence[Link] = (),
     markers: Sequence[Marker] = (),
     highlights: Sequence[Highlight] = (),
-) -> SafeString:
-    """Escape ``text`` and insert citation links, footnote markers and highlights at their offsets.
-
-    A marker that falls inside a link closes the link around it (an ``<a>`` cannot contain another);
-    highlights are clipped to the links they overlap for the same reason of proper nesting.
-    """
+) -> str:
+    """The escaped text with the renderer's tags at their offsets, not yet sanitised."""
     n = len(text)
     valid = _valid_links(n, links)
     marks = sorted((m for m in markers if 0 <= m.offset <= n), key=lambda m: m.offset)
@@ -163,22 +179,125 @@ def render_text(
                 out.append("</a>")
             out.append(f'<sup><a class="fnref" href="{_attr(m.href)}" id="{_attr(m.id)}">{escape(m.label)}</a></sup>')
             if inside:
-                lk = inside[0]
-                out.append(f'<a class="cite" href="{_attr(lk.href)}" title="{_attr(lk.title)}">')
+                out.append(_open(inside[0]))
             marker_index += 1
         if i + 1 == len(points):
             break
         nxt = points[i + 1]
         for link in valid:
             if link.start == pos:
-                out.append(f'<a class="cite" href="{_attr(link.href)}" title="{_attr(link.title)}">')
+                out.append(_open(link))
         lit = any(h.start <= pos and nxt <= h.end for h in lights)
         chunk = escape(text[pos:nxt])
         out.append(f"<mark>{chunk}</mark>" if lit and chunk else chunk)
         for link in valid:
             if link.end == nxt:
                 out.append("</a>")
-    return sanitize("".join(out))
+    return "".join(out)
+
+
+def render_text(
+    text: str,
+    links: Sequence[Link] = (),
+    markers: Sequence[Marker] = (),
+    highlights: Sequence[Highlight] = (),
+) -> SafeString:
+    """Escape ``text`` and insert citation links, footnote markers and highlights at their offsets.
+
+    A marker that falls inside a link closes the link around it (an ``<a>`` cannot contain another);
+    highlights are clipped to the links they overlap for the same reason of proper nesting.
+    """
+    return sanitize(_markup(text, links, markers, highlights))
+
+
+def _cells(text: str) -> list[list[tuple[int, int]]]:
+    """(start, end) of every cell, row by row: rows end at "\n", cells at "\t"."""
+    rows, row, start = [], [], 0
+    for i, ch in enumerate(text):
+        if ch in "\t\n":
+            row.append((start, i))
+            start = i + 1
+            if ch == "\n":
+                rows.append(row)
+                row = []
+    row.append((start, len(text)))
+    rows.append(row)
+    return rows
+
+
+def render_table(
+    text: str,
+    links: Sequence[Link] = (),
+    markers: Sequence[Marker] = (),
+    highlights: Sequence[Highlight] = (),
+) -> SafeString:
+    """A table block (rows on lines, cells separated by tabs) as an HTML table of escaped cells.
+
+    Citations, footnote markers and highlights keep their offsets: each cell is rendered with the
+    ones inside it (a link that would cross a cell boundary is left out).  A marker at the very end
+    of a cell belongs to that cell, after its last character.
+    """
+    rows = []
+    for row in _cells(text):
+        cells = []
+        for start, end in row:
+
+            def inside(a: int, b: int, start: int = start, end: int = end) -> bool:
+                return start <= a and b <= end
+
+            cell = _markup(
+                text[start:end],
+                [
+                    Link(lk.start - start, lk.end - start, lk.href, lk.title, lk.external)
+                    for lk in links
+                    if inside(lk.start, lk.end)
+                ],
+                [
+                    Marker(m.offset - start, m.label, m.href, m.id, m.footnote_anchor)
+                    for m in markers
+                    if start < m.offset <= end or m.offset == start == 0
+                ],
+                [
+                    Highlight(max(h.start, start) - start, min(h.end, end) - start)
+                    for h in highlights
+                    if h.start < end and h.end > start
+                ],
+            )
+            cells.append(f"<td>{cell}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return sanitize(f'<table class="data-table"><tbody>{"".join(rows)}</tbody></table>')
+
+
+# A web address in the text (footnotes cite reports online): ASCII URL characters only, so it ends
+# where Chinese text resumes; a full stop or comma it ends with is the sentence's, and a closing
+# bracket with no opening one in the address is the text's ("（见 https://…）").
+_URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&*+,;=%()\[\]]+", re.IGNORECASE)
+_URL_TAIL = ".,;:!?"
+
+
+def _trim_url(url: str) -> str:
+    while url:
+        if url[-1] in _URL_TAIL:
+            url = url[:-1]
+        elif url[-1] == ")" and url.count(")") > url.count("("):
+            url = url[:-1]
+        elif url[-1] == "]" and url.count("]") > url.count("["):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def url_links(text: str, taken: Sequence[Link] = ()) -> list[Link]:
+    """Links for the web addresses written in ``text``, except where a citation already links."""
+    links = []
+    for m in _URL.finditer(text):
+        url = _trim_url(m.group())
+        start, end = m.start(), m.start() + len(url)
+        if len(url) <= len("https://") or any(lk.start < end and start < lk.end for lk in taken):
+            continue
+        links.append(Link(start, end, url, external=True))
+    return links
 
 
 # --- citing sentences ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from archive.labels import citation_line, footnote_locator, locator
 from archive.models import Citation, Document, Footnote, Paragraph
 
 
@@ -16,6 +17,8 @@ def document_summary(doc: Document, request: HttpRequest) -> dict[str, Any]:
         "id": doc.public_id,
         "title": doc.title,
         "date": doc.date.isoformat() if doc.date else None,
+        "issued_on": doc.issued_on.isoformat() if doc.issued_on else None,
+        "original_language": doc.original_language or None,
         "doc_type": doc.doc_type,
         "url": request.build_absolute_uri(doc.get_absolute_url()),
         "api_url": request.build_absolute_uri(doc.get_api_url()),
@@ -31,23 +34,33 @@ def citation_data(c: Citation, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def paragraph_data(p: Paragraph, request: HttpRequest) -> dict[str, Any]:
-    return {
+def paragraph_data(p: Paragraph, request: HttpRequest, cited_by_count: int | None = None) -> dict[str, Any]:
+    """One block; ``cited_by_count`` (places citing it by pin-point) where the caller counted them."""
+    data = {
         "anchor": p.anchor,
         "kind": p.kind,
+        "section": p.section or None,
         "number": p.number or None,
         "label": p.label or None,
+        "page": p.page,
+        "locator": locator(p),
+        "citation": citation_line(p),
         "text": p.text,
         "url": request.build_absolute_uri(p.get_permalink()),
         "footnote_refs": [r.footnote.number for r in p.footnote_refs.all()],
         "citations": [citation_data(c, request) for c in p.citations.all()],
     }
+    if cited_by_count is not None:
+        data["cited_by_count"] = cited_by_count
+    return data
 
 
 def footnote_data(f: Footnote, request: HttpRequest) -> dict[str, Any]:
     return {
         "anchor": f.anchor,
         "number": f.number,
+        "page": f.page,
+        "locator": footnote_locator(f),
         "text": f.text,
         "citations": [citation_data(c, request) for c in f.citations.all()],
     }
@@ -61,6 +74,7 @@ def cited_by_data(c: Citation, request: HttpRequest) -> dict[str, Any]:
         "symbol": source.document.symbol,
         "id": source.document.public_id,
         "anchor": source.anchor,
+        "citation": citation_line(source),
         "pinpoint": c.pinpoint or None,
         "url": request.build_absolute_uri(url),
     }
@@ -72,11 +86,15 @@ def document_detail_data(
     footnotes: Iterable[Footnote],
     cited_by: Iterable[Citation],
     request: HttpRequest,
+    counts: Iterable[int] | None = None,
 ) -> dict[str, Any]:
+    """The document with its blocks (``counts``: how many places cite each, in the same order)."""
     data = document_summary(doc, request)
     data["has_text"] = doc.has_text
     data["official_url"] = doc.official_url() or None
-    data["paragraphs"] = [paragraph_data(p, request) for p in paragraphs]
+    rows = list(paragraphs)
+    per_block = list(counts) if counts is not None else [None] * len(rows)
+    data["paragraphs"] = [paragraph_data(p, request, n) for p, n in zip(rows, per_block, strict=True)]
     data["footnotes"] = [footnote_data(f, request) for f in footnotes]
     data["cited_by"] = [cited_by_data(c, request) for c in cited_by]
     return data

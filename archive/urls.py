@@ -23,6 +23,7 @@ urlpatterns = [
     path("search/feed/", citing.search_feed, name="search_feed"),
     path("export/archive.jsonl", citing.archive_export, name="archive_export"),
     path("opensearch.xml", citing.opensearch, name="opensearch"),
+    path("favicon.ico", citing.favicon, name="favicon"),
     # Like the pages: a permanent id can look like an anchor, so its route comes first; then the
     # paragraph's download before the document's, whose ref would swallow the anchor.
     re_path(rf"^documents/{_ID}/{_CITE}$", citing.document_cite_by_id, name="document_cite_by_id"),

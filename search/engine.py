@@ -37,6 +37,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from whoosh import query as wq
 
+from archive.labels import locate
 from archive.lookup import find_document
 from archive.models import Document, DocumentStatus, DocumentType, Footnote, Paragraph
 
@@ -143,14 +144,6 @@ def resolve_document(ref: str) -> Document | None:
 def _symbol_doc_id(key: str) -> int | None:
     doc = resolve_document(key)
     return doc.pk if doc else None
-
-
-def block_label(block: Paragraph | Footnote) -> str:
-    if isinstance(block, Footnote):
-        return _("脚注 %(number)s") % {"number": block.number}
-    if block.number:
-        return _("第 %(number)s 段") % {"number": block.number}
-    return str(block.get_kind_display())
 
 
 def _fetch_blocks(stored: Sequence[dict[str, Any]]) -> list[Paragraph | Footnote | None]:
@@ -483,7 +476,7 @@ def fill_page(
                 document=block.document,
                 url=hl_url(block.get_absolute_url(), highlight),
                 snippet=snip,
-                label=block_label(block),
+                label=locate(block),
                 score=score,
             )
         )

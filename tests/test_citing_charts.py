@@ -22,7 +22,8 @@ def links(svg: ET.Element) -> dict[str, str]:
 
 
 def test_document_page_draws_what_it_cites(client, seeds):
-    (graph,) = svgs(client, "/documents/S/2018/1183/")
+    graph, narrow = svgs(client, "/documents/S/2018/1183/")
+    assert links(narrow) == links(graph), "the phone layout links the same documents"
     assert graph.find("title").text == "引用关系图"
     assert graph.find("desc").text == "引用本文件的文件：0 份。本文件引用的文件：19 份。"
     nodes = links(graph)
@@ -46,8 +47,9 @@ def test_graph_has_a_text_alternative_listing_every_neighbour(client, seeds):
 def test_a_cited_document_shows_who_cites_it_and_when(client, seeds, db):
     later = report_text(2, date="2024 年 2 月 1 日").replace("S/RES/2382(2017)", "S/2018/1183")
     import_text(later, symbol="S/2024/21")
-    graph, timeline = svgs(client, "/documents/S/2018/1183/")
+    graph, narrow, timeline = svgs(client, "/documents/S/2018/1183/")
     assert links(graph)["/documents/S/2024/21/"] == "S/2024/21：有 1 段引用本文件"
+    assert links(narrow) == links(graph)
     ((href, label),) = links(timeline).items()
     assert label == "2024 年：1 份文件"
     assert href == f"#cited-by-{Document.objects.get(symbol='S/2024/21').public_id}"
@@ -73,9 +75,11 @@ def test_no_picture_without_citations(client, db):
 
 def test_pictures_are_english_in_english(client, seeds):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    (graph,) = svgs(client, "/documents/S/2018/1183/")
+    graph, _narrow = svgs(client, "/documents/S/2018/1183/")
     assert graph.find("title").text == "Citation graph"
-    assert links(graph)["/documents/S/2016/952/"].startswith("S/2016/952: cited 10 times by this document")
+    assert links(graph)["/documents/S/2016/952/"] == (
+        "S/2016/952: cited 10 times by this document (text not in the archive)"
+    )
 
 
 # --- geometry ------------------------------------------------------------------------------------
@@ -104,3 +108,17 @@ def test_graph_draws_at_most_twenty_a_side_and_counts_the_rest():
     long = charts.GraphNode("一份标题很长很长很长很长很长很长很长的没有文号的文件", "", "/x/", 1, True)
     assert charts.graph(doc, [long], []).citing[0].label.endswith("…")
     assert charts.graph(doc, [], []) is None
+
+
+def test_the_phone_layout_fits_a_phone_and_keeps_every_node_apart():
+    doc = Document(symbol="S/2024/1", title="报告", raw_text="x")
+    citing = [charts.GraphNode(f"S/2024/{n}", "", f"/documents/S/2024/{n}/", 1, True) for n in range(2, 6)]
+    cited = [charts.GraphNode(f"S/RES/{n}(2020)", "", f"/documents/S/RES/{n}(2020)/", 2, False) for n in range(3)]
+    narrow = charts.graph(doc, citing, cited).narrow
+    assert narrow.width <= 350, "fits a 390 px screen with the page's margins"
+    nodes = [*narrow.citing, *narrow.cited]
+    assert all(node.x + narrow.node_width <= narrow.center.x for node in nodes), "neighbours left, this document right"
+    tops = [node.y for node in nodes]
+    assert tops == sorted(tops) and all(b - a >= narrow.node_height for a, b in zip(tops, tops[1:], strict=False))
+    assert narrow.citing[-1].y < narrow.cited_heading_y < narrow.cited[0].y, "the second heading between the two groups"
+    assert narrow.height >= nodes[-1].y + narrow.node_height

@@ -15,7 +15,7 @@ from archive.render import (
     sanitize,
     sentence_bounds,
 )
-from archive.views.reading import heading_levels
+from archive.views.text import heading_levels
 
 TAG_RE = re.compile(r"<[^>]+>")
 

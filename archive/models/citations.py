@@ -45,7 +45,8 @@ class CitationQuerySet(models.QuerySet):
         )
 
     def with_target(self) -> CitationQuerySet:
-        return self.select_related("target")
+        """Each citation with its target document, without the target's text (a link needs its URL)."""
+        return self.select_related("target").defer("target__raw_text")
 
 
 class Citation(models.Model):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
@@ -25,6 +26,11 @@ _ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 def new_public_id() -> str:
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
+
+
+def new_render_version() -> str:
+    """A fresh, never reused stamp: a cached rendering is keyed by it, so a changed one is never served."""
+    return secrets.token_hex(6)
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -146,6 +152,34 @@ class DocumentQuerySet(models.QuerySet):
         """When the most recently changed of these documents changed (None for none)."""
         return self.aggregate(latest=models.Max("updated_at"))["latest"]
 
+    # --- the reading-page cache ---
+
+    def citing_any(self, document_ids: list[int]) -> DocumentQuerySet:
+        """Documents whose text (a paragraph or a footnote) cites one of ``document_ids``."""
+        cites = Q(paragraphs__citations__target_id__in=document_ids) | Q(
+            footnotes__citations__target_id__in=document_ids
+        )
+        return self.filter(cites)
+
+    def renew_rendering(self) -> int:
+        """Give these documents a new render version: their cached reading pages are not served again."""
+        return self.update(render_version=new_render_version())
+
+    # --- corrigenda, revisions and addenda ---
+
+    def supplements_of(self, symbol: str) -> DocumentQuerySet:
+        """Readable documents whose symbol is ``symbol`` with Corr./Rev./Add./Amend. parts, in symbol order."""
+        prefix = f"{symbol}/"
+        if connections[self.db].vendor == "sqlite":
+            # SQLite compares text byte by byte, so this range walks the symbol index; its LIKE is
+            # case-insensitive and scans the table, a few ms per thousand documents.
+            found = self.filter(symbol__gte=prefix, symbol__lt=f"{symbol}0")  # "0" follows "/"
+        else:
+            # PostgreSQL's locale collations ignore punctuation in comparisons, so no range: LIKE.
+            found = self.filter(symbol__startswith=prefix)
+        pattern = rf"^{re.escape(symbol)}(/(Add|Rev|Corr|Amend)\.[0-9]+)+$"
+        return found.for_reading().filter(symbol__regex=pattern).order_by("symbol_sort_key")
+
     def with_contents(self) -> DocumentQuerySet:
         """Each document's current blocks and its footnotes with their markers and citations (5 queries)."""
         from .citations import Citation
@@ -258,12 +292,19 @@ class Document(models.Model):
         editable=False,
         help_text=_("文件第一次对读者公开的时间。此后它的链接可能已被分享：文件不能再删除，只能撤回为草稿。"),
     )
+    render_version = models.CharField(
+        _("显示版本"),
+        max_length=16,
+        default=new_render_version,
+        editable=False,
+        help_text=_("阅读页缓存的版本戳：文件、它的段落和脚注、或它所引文件的文号与状态每次变化都会换新。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
     # Who changed what and when; the raw text is versioned so any earlier state can be restored.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "render_version"])
 
     class Meta:
         verbose_name = _("文件")
@@ -279,8 +320,10 @@ class Document(models.Model):
         return f"{label} {self.title}".strip()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        derived = {"symbol_sort_key"}
+        derived = {"symbol_sort_key", "render_version"}
         self.symbol_sort_key = symbol_sort_key(self.symbol)
+        # Whatever changed, the cached reading page of the old state must not be served again.
+        self.render_version = new_render_version()
         if self.stamp_publication():
             derived.add("first_published_at")
         fields = kwargs.get("update_fields")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -11,8 +13,29 @@ from simple_history.models import HistoricalRecords
 from .choices import BlockKind, DocumentStatus
 from .documents import Document
 
+# The canonical names pin-points give blocks (``archive.ingest.pinpoints.canonical_anchor``).
+_NAMED_PREAMBULAR = re.compile(r"^pp(?P<number>[0-9]+)$")
+_NAMED_PARAGRAPH = re.compile(r"^(?:(?P<section>(?:annex|enclosure|appendix)[0-9]+)-)?p(?P<number>[0-9]+)$")
+_NAMED_SECTION = re.compile(r"^(?:annex|enclosure|appendix)[0-9]+$")
+
 
 class ParagraphQuerySet(models.QuerySet):
+    def named(self, name: str) -> ParagraphQuerySet:
+        """Blocks answering to a canonical pin-point name, first in reading order first.
+
+        ``annex1-p3`` is paragraph 3 of annex 1 (even where it was served as ``p3``), ``pp2``
+        preambular paragraph 2, ``annex1`` the whole annex (its first block).
+        """
+        if m := _NAMED_PREAMBULAR.match(name):
+            found = self.filter(kind=BlockKind.PREAMBULAR, number=m["number"])
+        elif m := _NAMED_PARAGRAPH.match(name):
+            found = self.filter(section=m["section"] or "", number=m["number"]).exclude(kind=BlockKind.PREAMBULAR)
+        elif _NAMED_SECTION.match(name):
+            found = self.filter(section=name)
+        else:
+            return self.none()
+        return found.order_by("position")
+
     def current(self) -> ParagraphQuerySet:
         """Blocks of the current text (retired blocks are kept only so old links resolve)."""
         return self.filter(is_current=True)
@@ -24,9 +47,7 @@ class ParagraphQuerySet(models.QuerySet):
         """Blocks with what the renderer needs (footnote markers, citations, their targets): 2 queries."""
         from .citations import Citation  # citations.py imports this module
 
-        return self.prefetch_related(
-            "footnote_refs", Prefetch("citations", queryset=Citation.objects.select_related("target"))
-        )
+        return self.prefetch_related("footnote_refs", Prefetch("citations", queryset=Citation.objects.with_target()))
 
     def published(self) -> ParagraphQuerySet:
         return self.filter(document__status=DocumentStatus.PUBLISHED)
@@ -126,13 +147,6 @@ class Paragraph(models.Model):
     def get_permalink(self) -> str:
         """The paragraph standing alone on its own page."""
         return reverse("paragraph_detail", kwargs={"ref": self.document.url_key, "anchor": self.anchor})
-
-    def pinpoint_label(self) -> str:
-        """How a researcher cites this block: 'S/2018/1183，第 12 段'."""
-        doc = self.document.symbol or self.document.title
-        if self.number:
-            return _("%(doc)s，第 %(number)s 段") % {"doc": doc, "number": self.number}
-        return str(doc)
 
 
 class Footnote(models.Model):

@@ -1,4 +1,4 @@
-"""Template tags for the reading pages: the "Cite" panel, the citation pictures, copy-with-citation.
+"""Template tags for the reading pages: the "Cite" panel and the citation pictures.
 
 Tags rather than view code so the reading views stay as they are: everything here is built from
 objects those views already put in the context, without another database query.
@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.citing import charts, formats
-from archive.labels import citation_line
 from archive.models import Document, Paragraph
 
 register = template.Library()
@@ -43,30 +42,7 @@ def cite_panel(context: template.Context, document: Document, paragraph: Paragra
     }
 
 
-@register.simple_tag(takes_context=True)
-def cite_lines(context: template.Context, blocks: list) -> dict[str, str]:
-    """Anchor → “S/2018/1183，第 12 段，<permanent URL>”, appended when a reader copies from a block."""
-    request = context["request"]
-    lines = {}
-    for item in blocks:
-        p = item.paragraph
-        lines[p.anchor] = f"{citation_line(p)}，{request.build_absolute_uri(p.get_permalink())}"
-    return lines
-
-
 @register.inclusion_tag("archive/_citation_timeline.html")
 def citation_timeline(cited_by) -> dict[str, Any]:
     """Bars of citing documents per year, from the page's cited-by groups."""
     return {"timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href)}
-
-
-@register.inclusion_tag("archive/_citation_graph.html")
-def citation_graph(document: Document, blocks: list, footnotes: list, cited_by) -> dict[str, Any]:
-    """What ``document`` cites (from its rendered blocks and footnotes) and what cites it, and when."""
-    citations = [c for item in blocks for c in item.paragraph.citations.all()]
-    citations += [c for item in footnotes for c in item.footnote.citations.all()]
-    citing = charts.citing_nodes((group.document, len(group.places)) for group in cited_by.documents)
-    return {
-        "graph": charts.graph(document, citing, charts.cited_nodes(document, citations)),
-        "timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href),
-    }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from archive.labels import pinpoint_label
+from archive import labels
+from archive.models import Citation
 
 register = template.Library()
 
@@ -19,6 +20,6 @@ def bcp47(language_code: str) -> str:
 
 
 @register.filter
-def pinpoint(value: str) -> str:
-    """A stored pin-point as a reader says it: '60' → '第 60 段', '53,54,57' → '第 53、54、57 段'."""
-    return pinpoint_label(value)
+def cited_place(citation: Citation) -> str:
+    """What a citation names: 'S/2016/952，第 60 段'."""
+    return labels.cited_place(citation.cited_symbol, citation.pinpoint)

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from archive.cited_by import build_cited_by
 from archive.lookup import Withdrawn, find_document
 from archive.models import Citation, Document
 from archive.serializers import document_detail_data, document_summary
+from archive.views.text import names_in_order
 
 
 @require_GET
@@ -55,8 +57,11 @@ def document_detail(request: HttpRequest, ref: str) -> JsonResponse:
         doc.paragraphs.current().in_reading_order().prefetch_related("footnote_refs__footnote", "citations__target")
     )
     footnotes = doc.footnotes.prefetch_related("citations__target")
-    cited_by = Citation.objects.cited_by(doc)
+    cited_by = list(Citation.objects.cited_by(doc))
+    rows = list(paragraphs)
+    grouped = build_cited_by(cited_by)
+    counts = [grouped.count_for(names) for names in names_in_order(rows)]
     return JsonResponse(
-        document_detail_data(doc, paragraphs, footnotes, cited_by, request),
+        document_detail_data(doc, rows, footnotes, cited_by, request, counts),
         json_dumps_params={"ensure_ascii": False},
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,7 +50,11 @@ def paragraph_cite(request: HttpRequest, ref: str, anchor: str, fmt: str) -> Htt
     doc = found.document
     paragraph = doc.paragraphs.filter(anchor=anchor).first()
     if paragraph is None:
-        raise Http404(anchor)
+        # A canonical name (annex1-p3) of a block served under another anchor: its own download.
+        alias = doc.paragraphs.current().named(anchor).first()
+        if alias is None:
+            raise Http404(anchor)
+        return redirect(reverse("paragraph_cite", kwargs={"ref": doc.url_key, "anchor": alias.anchor, "fmt": fmt}))
     paragraph.document = doc
     if found.redirect:
         kwargs = {"ref": doc.url_key, "anchor": anchor, "fmt": fmt}
@@ -116,6 +121,12 @@ def archive_export(request: HttpRequest) -> StreamingHttpResponse:
 
 def _site_root(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and feed readers ask for whatever the page says: the site's icon."""
+    return redirect(static("archive/favicon.svg"))
 
 
 @require_GET

@@ -9,124 +9,22 @@ models (rendered HTML, labels, groupings) so templates stay free of logic and of
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.cited_by import build_cited_by, light
-from archive.labels import block_label, citation_line
+from archive.cited_by import build_cited_by, citing, light
+from archive.ingest.symbols import symbol_lookup_key
+from archive.labels import block_label, citation_line, supplement_kind, supplement_parents, with_url
 from archive.lookup import Withdrawn, find_document
-from archive.models import (
-    BlockKind,
-    Citation,
-    Document,
-    DocumentType,
-    Footnote,
-    Paragraph,
-)
-from archive.render import Highlight, Marker, citation_links, footnote_markers, render_text
-from search.highlight import hl_spans
-
-# --- headings ------------------------------------------------------------------------------------
-
-# UN reports number chapters 一. 二. ..., sections A. B. ..., and sometimes sub-sections 1. 2. ...
-_CHAPTER = re.compile(r"^[一二三四五六七八九十]+\s*[.．、]")
-_SECTION = re.compile(r"^[A-Z]\s*[.．]")
-_SUBSECTION = re.compile(r"^[0-9]+\s*[.．]")
-
-
-def heading_levels(texts: Sequence[str]) -> list[int]:
-    """HTML heading levels (2-4) for a document's headings, never skipping a level (h1 is the title).
-
-    An unnumbered heading sits one level below the last numbered one (003: '秘书处、部队派遣国和
-    安理会成员交换意见' under 'B. 第一次实质性会议'), or at the top when nothing is numbered yet.
-    """
-    levels: list[int] = []
-    previous = 1
-    numbered: int | None = None
-    for text in texts:
-        text = text.strip()
-        if _CHAPTER.match(text):
-            level = numbered = 2
-        elif _SECTION.match(text) or _SUBSECTION.match(text):
-            level = numbered = 3
-        else:
-            level = min(numbered + 1, 4) if numbered else 2
-        level = min(level, previous + 1)
-        levels.append(level)
-        previous = level
-    return levels
-
-
-# --- view models ---------------------------------------------------------------------------------
-
-
-@dataclass
-class BlockView:
-    paragraph: Paragraph
-    html: SafeString
-    label: str
-    heading_level: int | None = None
-    # The document's title block is the page's <h1>, so it is not repeated in the body.
-    is_page_title: bool = False
-
-
-@dataclass
-class FootnoteView:
-    footnote: Footnote
-    html: SafeString
-    backrefs: list[Marker] = field(default_factory=list)
-
-
-def _footnote_href(fn: Footnote) -> str:
-    return f"#{fn.anchor}"
-
-
-def build_blocks(
-    doc: Document, paragraphs: Iterable[Paragraph], footnotes: dict[int, Footnote], hl: str = ""
-) -> tuple[list[BlockView], dict[str, list[Marker]]]:
-    """Render every block; also return, per footnote anchor, the markers that point to it (for back-links).
-
-    ``hl`` is the search words a reader arrived with (``?hl=``): they are marked wherever they occur.
-    """
-    views: list[BlockView] = []
-    markers_by_footnote: dict[str, list[Marker]] = defaultdict(list)
-    rows = list(paragraphs)
-    headings = [p for p in rows if p.kind in (BlockKind.HEADING, BlockKind.TITLE)]
-    title_block = None
-    if rows and rows[0].kind == BlockKind.TITLE and _same(rows[0].text, doc.title):
-        title_block = rows[0]
-    body_headings = [p for p in headings if p is not title_block]
-    heading_texts = [p.text for p in body_headings]
-    levels = {p.pk: level for p, level in zip(body_headings, heading_levels(heading_texts), strict=True)}
-    for p in rows:
-        markers = footnote_markers(p.footnote_refs.all(), footnotes, p.anchor, _footnote_href)
-        for m in markers:
-            markers_by_footnote[m.footnote_anchor].append(m)
-        lights = [Highlight(start, end) for start, end in hl_spans(p.text, hl)] if hl else []
-        html = render_text(p.text, citation_links(p.citations.all()), markers, lights)
-        views.append(BlockView(p, html, block_label(p), levels.get(p.pk), p is title_block))
-    return views, markers_by_footnote
-
-
-def _same(a: str, b: str) -> bool:
-    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
-
-
-def build_footnotes(footnotes: Iterable[Footnote], markers: dict[str, list[Marker]]) -> list[FootnoteView]:
-    return [
-        FootnoteView(fn, render_text(fn.text, citation_links(fn.citations.all())), markers.get(fn.anchor, []))
-        for fn in footnotes
-    ]
-
+from archive.models import Citation, Document, DocumentType, Paragraph
+from archive.views.text import block_names, build_blocks, build_footnotes, document_text
 
 # --- pages ---------------------------------------------------------------------------------------
 
@@ -244,6 +142,19 @@ def resolution_index(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/resolution_index.html", context)
 
 
+_SYMBOL_LIKE = re.compile(r"[AS]/[0-9A-Za-z.()/-]{1,60}")
+
+
+def not_found(request: HttpRequest, ref: str = "") -> HttpResponse:
+    """The archive's own 404 page, in every setting (DEBUG too), offering a search for the symbol asked for."""
+    context = {}
+    symbol = symbol_lookup_key(ref) if ref else ""
+    # Shaped like a symbol, even one the archive would refuse to store (S/9999/1): worth looking up.
+    if _SYMBOL_LIKE.fullmatch(symbol):
+        context = {"missing_symbol": symbol, "official_url": settings.ARCHIVE_OFFICIAL_URL.format(symbol=symbol)}
+    return render(request, "404.html", context, status=404)
+
+
 def document_by_id(request: HttpRequest, public_id: str) -> HttpResponse:
     return document_detail(request, f"id/{public_id}")
 
@@ -253,30 +164,49 @@ def withdrawn(request: HttpRequest, doc: Document) -> HttpResponse:
     return render(request, "archive/document_withdrawn.html", {"document": doc}, status=410)
 
 
+def _supplements(doc: Document) -> dict:
+    """Corrigenda, revisions and addenda of ``doc``, and the document ``doc`` is one of (2 queries at most)."""
+    if not doc.symbol:
+        return {}
+    context: dict = {}
+    found = Document.objects.supplements_of(doc.symbol).defer("raw_text")
+    context["supplements"] = [(d, supplement_kind(d.symbol)) for d in found]
+    parents = supplement_parents(doc.symbol)
+    if parents:
+        known = {d.symbol: d for d in Document.objects.for_reading().filter(symbol__in=parents).defer("raw_text")}
+        parent = next((known[s] for s in parents if s in known), None)
+        if parent is not None:
+            context |= {"supplement_of": parent, "supplement_kind": supplement_kind(doc.symbol)}
+    return context
+
+
 def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
     try:
         found = find_document(ref, hub_view=True)
     except Withdrawn as gone:
         return withdrawn(request, gone.document)
+    except Http404:
+        return not_found(request, ref)
     doc = found.document
     if found.redirect:
         return redirect(doc.get_absolute_url(), permanent=True)
     cited_by = build_cited_by(light(Citation.objects.cited_by(doc)), request.GET.get("cited_page") or 1)
+    supplements = _supplements(doc)
     if not doc.has_text or found.as_hub:
-        return render(request, "archive/document_hub.html", {"document": doc, "cited_by": cited_by})
-    footnotes = list(doc.footnotes.prefetch_related("citations__target"))
-    paragraphs = doc.paragraphs.current().in_reading_order().for_rendering()
+        return render(request, "archive/document_hub.html", {"document": doc, "cited_by": cited_by, **supplements})
     hl = request.GET.get("hl", "")[:200]
-    blocks, markers = build_blocks(doc, paragraphs, {fn.pk: fn for fn in footnotes}, hl)
     context = {
         "document": doc,
-        "blocks": blocks,
-        "title_block": next((b for b in blocks if b.is_page_title), None),
-        "toc": [b for b in blocks if b.heading_level],
-        "footnotes": build_footnotes(footnotes, markers),
+        "text": document_text(request, doc, cited_by, hl),
         "cited_by": cited_by,
+        **supplements,
     }
     return render(request, "archive/document_detail.html", context)
+
+
+def _aliased(doc: Document, name: str) -> Paragraph | None:
+    """The current block that answers to a canonical name (``annex1-p3``, ``pp2``, ``annex1``), if any."""
+    return doc.paragraphs.current().named(name).first()
 
 
 def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpResponse:
@@ -285,20 +215,30 @@ def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpRespons
         found = find_document(ref)
     except Withdrawn as gone:
         return withdrawn(request, gone.document)
+    except Http404:
+        return not_found(request, ref)
     doc = found.document
     paragraph = doc.paragraphs.for_rendering().with_footnotes().filter(anchor=anchor).first()
     if paragraph is None:
         footnote = doc.footnotes.filter(anchor=anchor).first()
-        if footnote is None:
-            raise Http404(anchor)
-        # Footnotes have no page of their own; they are read in the document.
-        return redirect(footnote.get_absolute_url())
+        if footnote is not None:
+            # Footnotes have no page of their own; they are read in the document.
+            return redirect(footnote.get_absolute_url())
+        alias = _aliased(doc, anchor)
+        if alias is None:
+            return not_found(request)
+        alias.document = doc
+        return redirect(alias.get_permalink())
     paragraph.document = doc
     if found.redirect:
         return redirect(paragraph.get_permalink(), permanent=True)
     # A footnote marked twice in the block comes back twice through the many-to-many.
     footnotes = list({fn.pk: fn for fn in paragraph.footnotes.all()}.values())
-    blocks, markers = build_blocks(doc, [paragraph], {fn.pk: fn for fn in footnotes})
+    names = block_names(paragraph)
+    if paragraph.section and _aliased(doc, paragraph.section) == paragraph:
+        names.append(paragraph.section)
+    cited_by = build_cited_by(citing(light(Citation.objects.cited_by(doc)), names), request.GET.get("cited_page") or 1)
+    blocks, markers = build_blocks(doc, [paragraph], {fn.pk: fn for fn in footnotes}, cited_by=cited_by)
     siblings = Paragraph.objects.current()
     previous = next_block = None
     if paragraph.is_current:
@@ -307,15 +247,23 @@ def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpRespons
     for neighbour in (previous, next_block):
         if neighbour is not None:
             neighbour.document = doc
+    line = citation_line(paragraph)
+    permalink = request.build_absolute_uri(paragraph.get_permalink())
     context = {
         "document": doc,
         "paragraph": paragraph,
         "item": blocks[0],
         "footnotes": build_footnotes(footnotes, markers),
         "citations": [*paragraph.citations.all(), *(c for fn in footnotes for c in fn.citations.all())],
-        "citation_line": citation_line(paragraph),
-        "permalink": request.build_absolute_uri(paragraph.get_permalink()),
+        "citation_line": line,
+        "citation_with_url": with_url(line, permalink),
+        "permalink": permalink,
         "previous": previous,
+        "previous_label": block_label(previous) if previous else "",
         "next": next_block,
+        "next_label": block_label(next_block) if next_block else "",
+        "cited_by": cited_by,
+        # Pin-points name numbered paragraphs and whole annexes; other blocks are cited by link only.
+        "pinpointable": len(names) > 1 or bool(paragraph.number) or bool(cited_by.documents),
     }
     return render(request, "archive/paragraph_detail.html", context)

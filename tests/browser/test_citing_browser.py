@@ -21,24 +21,24 @@ def box(locator) -> dict:
 
 def test_citation_graph_renders_and_every_node_is_a_link(site, page):
     page.goto(f"{site}/documents/S/2018/1183/")
-    graph = page.locator(".chart--graph svg")
+    graph = page.locator(".chart--graph .chart__svg--wide")
     graph.scroll_into_view_if_needed()
     assert graph.is_visible()
     size = box(graph)
     # Two columns (nothing in the archive cites S/2018/1183): this document and the 19 it cites.
     assert size["width"] == 460 and size["height"] > 400
-    nodes = page.locator(".chart--graph a.chart__node")
+    nodes = page.locator(".chart--graph .chart__svg--wide a.chart__node")
     assert nodes.count() == 20
     # Each label fits its box in the real font (the server only estimates text widths).
     overflow = page.evaluate(
-        """() => [...document.querySelectorAll('.chart--graph a.chart__node')].filter(a => {
+        """() => [...document.querySelectorAll('.chart--graph .chart__svg--wide a.chart__node')].filter(a => {
             const rect = a.querySelector('rect').getBBox();
             const label = a.querySelector('text').getBBox();
             return rect.width === 0 || label.x + label.width > rect.x + rect.width;
         }).length"""
     )
     assert overflow == 0
-    page.locator('.chart--graph a.chart__node[href="/documents/S/2016/952/"]').click()
+    page.locator('.chart__svg--wide a.chart__node[href="/documents/S/2016/952/"]').click()
     page.wait_for_url("**/documents/S/2016/952/")
     assert page.locator("h1").inner_text() == "S/2016/952"
 
@@ -53,20 +53,21 @@ def test_graph_of_a_cited_document_has_three_columns_and_a_timeline(site, page):
     with getattr(indexing.queue, "paused", contextlib.nullcontext)():
         import_text(later, symbol="S/2024/21")
     page.goto(f"{site}/documents/S/2018/1183/")
-    assert page.locator(".chart--graph.chart--wide a.chart__node").count() == 21
+    wide = page.locator(".chart--graph.chart--wide .chart__svg--wide")
+    assert wide.locator("a.chart__node").count() == 21
     citing, center = (
-        box(page.locator('a.chart__node[href="/documents/S/2024/21/"] rect')),
-        box(page.locator("a.chart__node--center rect")),
+        box(wide.locator('a.chart__node[href="/documents/S/2024/21/"] rect')),
+        box(wide.locator("a.chart__node--center rect")),
     )
     assert citing["x"] + citing["width"] < center["x"], "who cites it stands left of it"
     assert page.locator(".chart--timeline rect.chart__bar").count() == 1
-    page.locator('a.chart__node[href="/documents/S/2024/21/"]').click()
+    wide.locator('a.chart__node[href="/documents/S/2024/21/"]').click()
     page.wait_for_url("**/documents/S/2024/21/")
 
 
 def test_graph_nodes_are_reachable_by_keyboard(site, page):
     page.goto(f"{site}/documents/S/2018/1183/")
-    page.locator('.chart--graph a.chart__node[href="/documents/S/RES/2382(2017)/"]').focus()
+    page.locator('.chart__svg--wide a.chart__node[href="/documents/S/RES/2382(2017)/"]').focus()
     assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith("S/RES/2382(2017)：")
     page.keyboard.press("Enter")
     page.wait_for_url("**/documents/S/RES/2382(2017)/")
@@ -155,6 +156,6 @@ def test_pictures_fit_a_phone_screen(site, page):
         page.goto(f"{site}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
-        svg = page.locator(".chart svg").first
+        svg = page.locator(".chart svg:visible").first
         svg.scroll_into_view_if_needed()
         assert box(svg)["width"] > 300
