@@ -1,5 +1,5 @@
 """Storing the new shapes: sections, pages and masthead facts as data; resolutions fill their hubs;
-corrigenda link to their parent until the archive holds them."""
+corrigenda are hubs of their own until the archive holds them."""
 
 from __future__ import annotations
 
@@ -37,23 +37,19 @@ def test_a_resolution_detected_from_its_masthead_fills_the_hub_its_citers_link_t
     ]
 
 
-def test_a_corrigendum_the_archive_lacks_links_to_its_parent_until_it_is_imported(db):
+def test_a_corrigendum_the_archive_lacks_is_a_hub_of_its_own_which_its_import_fills(db):
     letter = import_text(shape("08_letter_citing")).document
     corr = Citation.objects.get(paragraph__document=letter, cited_symbol="S/2022/892/Corr.1")
-    assert corr.target.symbol == "S/2022/892", "the parent's page, not a hub of the corrigendum's own"
-    assert not Document.objects.filter(symbol="S/2022/892/Corr.1").exists()
-    pinned = import_text("2023 年 4 月 2 日的信\n\n见 S/2022/892/Corr.1，第 3 段。\n").document
-    pinned_cite = Citation.objects.get(paragraph__document=pinned, cited_symbol="S/2022/892/Corr.1")
-    assert pinned_cite.pinpoint == "3"
-    assert pinned_cite.target_url() == "/documents/S/2022/892/", "the corrigendum's paragraph 3 is not the parent's"
+    hub = corr.target
+    assert hub.symbol == "S/2022/892/Corr.1" and not hub.has_text, "a symbol of its own, not its parent's"
+    assert corr.target_url() == "/documents/S/2022/892/Corr.1/"
+    assert Document.objects.hubs().filter(symbol="S/2022/892").exists(), "the parent is cited too"
 
     corrigendum = import_text(shape("06_corrigendum")).document
+    assert corrigendum.pk == hub.pk, "the hub is filled in place"
     assert corrigendum.symbol == "S/2022/892/Corr.1" and corrigendum.doc_type == "corrigendum"
     corr.refresh_from_db()
     assert corr.target == corrigendum
-    assert Citation.objects.get(pk=corr.pk, cited_symbol="S/2022/892/Corr.1").target_url() == (
-        "/documents/S/2022/892/Corr.1/"
-    )
 
 
 def test_sections_pages_and_masthead_facts_are_stored(db):

@@ -120,10 +120,6 @@ class Citation(models.Model):
         if self.target_id is None:
             return reverse("document_detail", kwargs={"ref": self.cited_symbol})
         url = self.target.get_absolute_url()
-        if self.target.symbol and self.cited_symbol.startswith(f"{self.target.symbol}/"):
-            # A corrigendum or addendum the archive lacks, linked to its parent: its paragraph 3 is
-            # not the parent's paragraph 3, so the link stops at the parent's page.
-            return url
         anchor = first_anchor(self.pinpoint)
         return f"{url}#{anchor}" if anchor else url
 

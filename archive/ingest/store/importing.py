@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -227,7 +226,6 @@ def import_text(
         except IntegrityError:
             raise IngestError(_("文号 %(symbol)s 已被另一份文件使用。") % {"symbol": symbol}) from None
         store_parsed(doc, parsed)
-        claim_citations(doc)
         _notify([doc.pk])
     return ImportResult(doc, outcome, parsed)
 
@@ -246,12 +244,6 @@ def reparse(doc: Document) -> ParsedDocument:
         store_parsed(doc, parsed)
         _notify([doc.pk])
     return parsed
-
-
-def claim_citations(doc: Document) -> None:
-    """Every citation of ``doc``'s symbol now reaches it (a corrigendum's were sent to its parent's page)."""
-    if doc.symbol:
-        Citation.objects.filter(cited_symbol=doc.symbol).exclude(target=doc).update(target=doc)
 
 
 def _existing_blocks(doc: Document, stored: Sequence[Paragraph]) -> list[ExistingBlock]:
@@ -418,45 +410,16 @@ def _documents_for(symbols: Iterable[str]) -> dict[str, Document]:
     return found
 
 
-def parent_symbol(symbol: str) -> str | None:
-    """``S/2022/892/Corr.1`` → ``S/2022/892`` (also ``/Rev.n``, ``/Add.n``); None for a symbol without suffix."""
-    match = _SUFFIX_RE.search(symbol)
-    return symbol[: match.start()] if match else None
-
-
-_SUFFIX_RE = re.compile(r"(?:/(?:Add|Rev|Corr|Amend)\.[0-9]+)+$")
-
-
-def cited_documents(symbols: Iterable[str]) -> tuple[dict[str, Document], dict[str, str]]:
-    """The Document each cited symbol links to (read-only), and the parent of each suffixed symbol missing.
-
-    A corrigendum, revision or addendum the archive lacks links to its parent's page when the
-    archive has that; the second dict maps such symbols to their parent's symbol.
-    """
-    found = _documents_for(symbols)
-    parents = {s: p for s in set(symbols) - found.keys() if (p := parent_symbol(s))}
-    by_parent = _documents_for(set(parents.values()) - found.keys()) if parents else {}
-    for s, p in parents.items():
-        if (doc := found.get(p) or by_parent.get(p)) is not None:
-            found[s] = doc
-    return found, parents
-
-
 def _hubs_for(symbols: Iterable[str], exclude: Document) -> dict[str, Document]:
     """The Document for every cited symbol, creating a text-less hub where the archive has none.
 
-    A corrigendum, revision or addendum the archive lacks (``S/2022/892/Corr.1``) stays a symbol of
-    its own in the citation, but its link goes to its parent document's page (or hub) rather than
-    to a hub of its own; importing the corrigendum later takes its citations over
-    (:func:`claim_citations`).
+    A corrigendum, revision or addendum is a symbol of its own (``S/2022/892/Corr.1``) and gets a hub
+    of its own, which links to its parent's page (``DocumentQuerySet.supplements_of``), so the
+    acquisition list can ask for it too.
     """
     wanted = {s for s in symbols if s and s != exclude.symbol}
-    found, parents = cited_documents(wanted)
-    for s, p in parents.items():
-        if p == exclude.symbol:
-            found[s] = exclude  # a document citing its own corrigendum links to itself
-    # A missing corrigendum needs its parent's hub, not one of its own.
-    missing = {parents.get(s, s) for s in wanted - found.keys()}
+    found = _documents_for(wanted)
+    missing = wanted - found.keys()
     hubs = bulk_create_with_history(
         [
             Document(
@@ -469,8 +432,7 @@ def _hubs_for(symbols: Iterable[str], exclude: Document) -> dict[str, Document]:
         ],
         Document,
     )
-    created = {d.symbol: d for d in hubs}
-    found.update({s: created[parents.get(s, s)] for s in wanted - found.keys()})
+    found.update({d.symbol: d for d in hubs})
     return found
 
 
@@ -493,7 +455,8 @@ def change_symbol(doc: Document, new_symbol: str | None) -> Document:
             SymbolAlias.objects.update_or_create(symbol=doc.symbol, defaults={"document": doc})
         doc.symbol = symbol
         doc.save(update_fields=["symbol", "updated_at"])
-        claim_citations(doc)
+        if symbol:
+            Citation.objects.filter(cited_symbol=symbol, target__isnull=True).update(target=doc)
         _notify([doc.pk])
     return doc
 

@@ -34,12 +34,12 @@ from ..types import Block, Metadata, ParsedDocument
 from .importing import (
     Outcome,
     _check_doc_type,
+    _documents_for,
     _existing_blocks,
     _find_existing,
     _parse_checked,
     _resolve_symbol,
     chosen_doc_type,
-    cited_documents,
     footnote_anchors,
     sha256,
 )
@@ -327,7 +327,7 @@ def _build_preview(
 
     located = [(m, anchor) for block, anchor in zip(parsed.blocks, anchors, strict=True) for m in block.citations]
     located += [(m, anchor) for fn, anchor in zip(parsed.footnotes, fn_anchors, strict=True) for m in fn.citations]
-    known, _parents = cited_documents({m.symbol for m, _a in located})
+    known = _documents_for({m.symbol for m, _a in located})
     own = set(anchors) | _canonical_names(parsed.blocks, anchors)
 
     def target(cited: str) -> CitationTarget:
