@@ -5,6 +5,7 @@ from .choices import BlockKind, CitationKind, DocumentStatus, DocumentType, Lang
 from .citations import Abbreviation, Citation, CitationQuerySet
 from .documents import Document, DocumentQuerySet, SymbolAlias, attach_latest_citers, new_public_id
 from .paragraphs import Footnote, FootnoteReference, Paragraph, ParagraphQuerySet
+from .versions import TextVersion
 
 __all__ = [
     "Abbreviation",
@@ -26,6 +27,7 @@ __all__ = [
     "Paragraph",
     "ParagraphQuerySet",
     "SymbolAlias",
+    "TextVersion",
     "attach_latest_citers",
     "new_public_id",
 ]

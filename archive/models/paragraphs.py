@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import BlockKind, DocumentStatus
+from .choices import BlockKind, DocumentStatus, Language
 from .documents import Document
 
 # The canonical names pin-points give blocks (``archive.ingest.pinpoints.canonical_anchor``).
@@ -35,6 +35,10 @@ class ParagraphQuerySet(models.QuerySet):
         else:
             return self.none()
         return found.order_by("position")
+
+    def in_language(self, language: str = Language.ZH) -> ParagraphQuerySet:
+        """Blocks of one language version; Chinese (the archive's reading text) by default."""
+        return self.filter(language=language)
 
     def current(self) -> ParagraphQuerySet:
         """Blocks of the current text (retired blocks are kept only so old links resolve)."""
@@ -101,6 +105,13 @@ class Paragraph(models.Model):
         help_text=_("原文印出的段落编号，如 12；没有编号时留空。"),
     )
     label = models.CharField(_("标号"), max_length=16, blank=True, help_text=_("分段或列表项的标号，如 (a)、•。"))
+    language = models.CharField(
+        _("语种"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ZH,
+        help_text=_("本段文字的语种。其他语文本（如英文原文）的段落与对应的中文段落共用同一锚点。"),
+    )
     section = models.CharField(
         _("所属部分"),
         max_length=32,
@@ -133,9 +144,10 @@ class Paragraph(models.Model):
         verbose_name_plural = _("段落")
         ordering = ["document", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "anchor"], name="paragraph_unique_anchor"),
+            # One block per anchor in each language: #p12 names paragraph 12 in Chinese and in English.
+            models.UniqueConstraint(fields=["document", "language", "anchor"], name="paragraph_unique_anchor"),
         ]
-        indexes = [models.Index(fields=["document", "position"], name="paragraph_order_idx")]
+        indexes = [models.Index(fields=["document", "language", "position"], name="paragraph_order_idx")]
 
     def __str__(self) -> str:
         return f"{self.document.url_key}#{self.anchor}"
@@ -160,6 +172,13 @@ class Footnote(models.Model):
     number = models.CharField(_("脚注号"), max_length=8, help_text=_("原文的脚注编号。"))
     position = models.PositiveIntegerField(_("顺序"), help_text=_("脚注在文件中的先后顺序。"))
     text = models.TextField(_("脚注正文"), help_text=_("脚注的文字。"))
+    language = models.CharField(
+        _("语种"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ZH,
+        help_text=_("脚注文字的语种；其他语文本的脚注与中文脚注共用同一锚点。"),
+    )
     page = models.PositiveIntegerField(
         _("页码"),
         null=True,
@@ -182,7 +201,7 @@ class Footnote(models.Model):
         verbose_name_plural = _("脚注")
         ordering = ["document", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "anchor"], name="footnote_unique_anchor"),
+            models.UniqueConstraint(fields=["document", "language", "anchor"], name="footnote_unique_anchor"),
         ]
 
     def __str__(self) -> str:
