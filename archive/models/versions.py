@@ -32,9 +32,7 @@ class TextVersion(models.Model):
         help_text=_("这一文本的语种；中文本保存在文件本身。"),
     )
     title = models.CharField(_("标题"), max_length=500, blank=True, help_text=_("这一语文本的标题，如英文标题。"))
-    raw_text = models.TextField(
-        _("原始文本"), help_text=_("从 PDF 提取的这一语文本的原文，逐字保存，以便重新解析。")
-    )
+    raw_text = models.TextField(_("原始文本"), help_text=_("从 PDF 提取的这一语文本的原文，逐字保存，以便重新解析。"))
     source_sha256 = models.CharField(
         _("原文校验和"),
         max_length=64,
