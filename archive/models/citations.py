@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..ingest.pinpoints import first_anchor
-from .choices import CitationKind, DocumentStatus
+from .choices import CitationKind, DocumentStatus, Language
 from .documents import Document
 from .paragraphs import Footnote, Paragraph
 
@@ -20,16 +20,26 @@ class CitationQuerySet(models.QuerySet):
         """Citations whose cited text the archive does not hold."""
         return self.filter(Q(target__isnull=True) | Q(target__raw_text=""))
 
+    def in_language(self, language: str = Language.ZH) -> CitationQuerySet:
+        """Citations made in one language version's blocks and footnotes; Chinese by default.
+
+        A letter held in Chinese and English cites the same documents twice, once in each text: the
+        archive's lists and counts read the Chinese text only, so it counts once.
+        """
+        return self.filter(Q(paragraph__language=language) | Q(footnote__language=language))
+
     def cited_by(self, document: Document) -> CitationQuerySet:
         """Where other published documents cite ``document``, in paragraphs or footnotes, newest first.
 
         Footnote citations count too (in the seeds most resolutions are cited in footnotes); the
         paragraphs that carry the footnote's marker come prefetched so a reader can be sent to one.
+        Only the Chinese text's citations: the archive's reading text (:meth:`in_language`).
         """
         citing_date = Coalesce("paragraph__document__date", "footnote__document__date")
         return (
             self.filter(target=document)
             .published()
+            .in_language()
             .exclude(paragraph__document=document)
             .exclude(footnote__document=document)
             .select_related("paragraph__document", "footnote__document")

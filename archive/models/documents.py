@@ -96,8 +96,13 @@ class DocumentQuerySet(models.QuerySet):
         Unlike :meth:`with_citation_counts` only citations made in published documents count: a
         draft is invisible to readers, so its citations must not show up in a public count.
         """
-        published = Q(incoming_citations__paragraph__document__status=DocumentStatus.PUBLISHED) | Q(
-            incoming_citations__footnote__document__status=DocumentStatus.PUBLISHED
+        # Chinese citing blocks only, so a letter held in two languages counts once.
+        published = Q(
+            incoming_citations__paragraph__document__status=DocumentStatus.PUBLISHED,
+            incoming_citations__paragraph__language=Language.ZH,
+        ) | Q(
+            incoming_citations__footnote__document__status=DocumentStatus.PUBLISHED,
+            incoming_citations__footnote__language=Language.ZH,
         )
         counted = self.annotate(citation_count=Count("incoming_citations", filter=published, distinct=True))
         return counted.filter(citation_count__gt=0)
@@ -181,9 +186,12 @@ class DocumentQuerySet(models.QuerySet):
         return found.for_reading().filter(symbol__regex=pattern).order_by("symbol_sort_key")
 
     def with_contents(self) -> DocumentQuerySet:
-        """Each document's current blocks and its footnotes with their markers and citations (5 queries)."""
+        """Each document's current blocks and its footnotes with their markers and citations, and its
+        language versions (6 queries).  Blocks and footnotes of every version come together (split
+        them by ``language``), so the count does not depend on which documents have versions."""
         from .citations import Citation
         from .paragraphs import Footnote, FootnoteReference, Paragraph
+        from .versions import TextVersion
 
         citations = Citation.objects.select_related("target").order_by("start")
         blocks = (
@@ -198,7 +206,9 @@ class DocumentQuerySet(models.QuerySet):
             models.Prefetch("citations", queryset=citations)
         )
         return self.prefetch_related(
-            models.Prefetch("paragraphs", queryset=blocks), models.Prefetch("footnotes", queryset=footnotes)
+            models.Prefetch("paragraphs", queryset=blocks),
+            models.Prefetch("footnotes", queryset=footnotes),
+            models.Prefetch("versions", queryset=TextVersion.objects.defer("raw_text").order_by("language")),
         )
 
 

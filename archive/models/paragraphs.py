@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Prefetch
@@ -40,6 +41,11 @@ class ParagraphQuerySet(models.QuerySet):
         """Blocks of one language version; Chinese (the archive's reading text) by default."""
         return self.filter(language=language)
 
+    def in_languages(self, languages: Iterable[str]) -> ParagraphQuerySet:
+        """Blocks of several versions in one query (a page reading two texts side by side): the
+        number of queries stays the same whether or not the document holds the other version."""
+        return self.filter(language__in=list(languages))
+
     def current(self) -> ParagraphQuerySet:
         """Blocks of the current text (retired blocks are kept only so old links resolve)."""
         return self.filter(is_current=True)
@@ -72,10 +78,15 @@ class ParagraphQuerySet(models.QuerySet):
         return same_document.filter(position__gt=paragraph.position).order_by("position")
 
     def for_sitemap(self) -> ParagraphQuerySet:
-        """Every current block of every published document, with just what its URL needs."""
+        """Every current block's own page in every published document, with just what its URL needs.
+
+        Pages are the Chinese blocks': an English block shares its partner's page (and anchor), and
+        one without a partner is read in the parallel view.
+        """
         return (
             self.current()
             .published()
+            .in_language()
             .select_related("document")
             .only("anchor", "document__symbol", "document__public_id", "document__updated_at")
             .order_by("document_id", "position")
@@ -161,6 +172,15 @@ class Paragraph(models.Model):
         return reverse("paragraph_detail", kwargs={"ref": self.document.url_key, "anchor": self.anchor})
 
 
+class FootnoteQuerySet(models.QuerySet):
+    def in_language(self, language: str = Language.ZH) -> FootnoteQuerySet:
+        """Footnotes of one language version; Chinese by default."""
+        return self.filter(language=language)
+
+    def in_languages(self, languages: Iterable[str]) -> FootnoteQuerySet:
+        return self.filter(language__in=list(languages))
+
+
 class Footnote(models.Model):
     document = models.ForeignKey(
         Document,
@@ -194,6 +214,7 @@ class Footnote(models.Model):
         help_text=_("正文中标注了本脚注的段落。"),
     )
 
+    objects = FootnoteQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

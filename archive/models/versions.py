@@ -17,6 +17,15 @@ from .choices import Language
 from .documents import Document
 
 
+class TextVersionQuerySet(models.QuerySet):
+    def for_reading(self) -> TextVersionQuerySet:
+        """Versions as the reading pages need them: language and title, not the (long) raw text."""
+        return self.defer("raw_text").order_by("language")
+
+    def in_language(self, language: str) -> TextVersionQuerySet:
+        return self.filter(language=language)
+
+
 class TextVersion(models.Model):
     document = models.ForeignKey(
         Document,
@@ -42,6 +51,7 @@ class TextVersion(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    objects = TextVersionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
