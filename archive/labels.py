@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from django.utils import translation
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,8 @@ from archive.models import BlockKind, Document, Footnote, Paragraph
 
 # A counter anchor (``b5``; ``annex1-b5`` should sections ever get counters of their own).
 _ORDINAL_ANCHOR = re.compile(r"^(?:(?P<section>[a-z]+[0-9]+)-)?b(?P<ordinal>[0-9]+)$")
+# A block of another language version with no Chinese partner (``en3``): ISSUE15's data contract.
+_UNPAIRED_ANCHOR = re.compile(r"^en(?P<counter>[0-9]+)$")
 _SUB_ANCHOR = re.compile(r"^(?:[a-z]+[0-9]+-)?p(?P<number>[0-9]+)-(?P<label>[a-z0-9]+)$")
 _SECTION = re.compile(r"^(?P<part>annex|enclosure|appendix)(?P<number>[0-9]+)$")
 _HEADING_WORDS = 20
@@ -161,6 +164,9 @@ def block_label(p: Paragraph) -> str:
         return pgettext("locator", "标题")
     if p.kind == BlockKind.HEADING:
         return _("小标题“%(words)s”") % {"words": _heading_words(p.text)}
+    if m := _UNPAIRED_ANCHOR.match(p.anchor):
+        # Its counter never changes once served, like an ordinal's; it counts only such blocks.
+        return _("英文本增补段落 %(number)s") % {"number": m["counter"]}
     m = _ORDINAL_ANCHOR.match(p.anchor)
     if m:
         label = _("第 %(number)s 自然段") % {"number": m["ordinal"]}
@@ -207,6 +213,27 @@ def citation_line(block: Paragraph | Footnote) -> str:
 def with_url(line: str, url: str) -> str:
     """A citation line followed by the permanent URL: 'S/2018/1183，第 12 段，https://…'."""
     return _("%(citation)s，%(url)s") % {"citation": line, "url": url}
+
+
+# The interface language a version's own locators and citation lines are written in (the English
+# text's are English whatever the interface: a researcher quoting the original cites it in its language).
+_LINE_LANGUAGES = {"en": "en"}
+
+
+def version_place(block: Paragraph | Footnote) -> str:
+    """A block of another language version named in that language: 'para. 12 (p. 4)', 'footnote 3'."""
+    with translation.override(_LINE_LANGUAGES.get(block.language, get_language())):
+        return locate(block)
+
+
+def version_line(block: Paragraph | Footnote, title: str, url: str = "") -> str:
+    """How a block of another language version is cited, in that language: 'S/2018/1183, para. 12
+    (p. 4)' from the block's own number and page; a document without a symbol is named by the
+    version's ``title`` (its English title).  With ``url``, followed by it."""
+    doc = block.document
+    with translation.override(_LINE_LANGUAGES.get(block.language, get_language())):
+        line = _("%(doc)s，%(block)s") % {"doc": doc.symbol or title or doc.public_id, "block": locate(block)}
+        return with_url(line, url) if url else line
 
 
 def locate(block: Paragraph | Footnote) -> str:

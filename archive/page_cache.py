@@ -5,8 +5,8 @@ The document page caches its rendered text (``archive.views.text``) under the do
 own local-memory cache, sees the same stamp).  The stamp is renewed
 
 * by ``Document.save`` (metadata, symbol, status, a text stored by import or by a librarian);
-* when one of its blocks or footnotes is saved on its own (a librarian's correction), inside that
-  transaction;
+* when one of its blocks or footnotes is saved on its own (a librarian's correction), or one of its
+  language versions (the English text) is saved or deleted, inside that transaction;
 * after every import, re-parse, edit, symbol change, publication or withdrawal, through
   ``archive.signals.documents_changed`` — for the documents changed *and for the documents citing
   them*, whose links and citation pictures name the changed document (its symbol, whether the
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from archive import signals
-from archive.models import Document, Footnote, Paragraph
+from archive.models import Document, Footnote, Paragraph, TextVersion
 
 
 def renew(document_ids: list[int]) -> None:
@@ -39,12 +39,16 @@ def _on_documents_changed(sender: Any, document_ids: list[int] | None = None, **
     renew(list(document_ids or []))
 
 
-def _on_block_saved(sender: Any, instance: Paragraph | Footnote, raw: bool = False, **kwargs: Any) -> None:
+def _on_block_saved(
+    sender: Any, instance: Paragraph | Footnote | TextVersion, raw: bool = False, **kwargs: Any
+) -> None:
     if not raw:
         Document.objects.filter(pk=instance.document_id).renew_rendering()
 
 
 def connect() -> None:
     signals.documents_changed.connect(_on_documents_changed, dispatch_uid="archive.page_cache.changed")
-    for model in (Paragraph, Footnote):
+    for model in (Paragraph, Footnote, TextVersion):
         post_save.connect(_on_block_saved, sender=model, dispatch_uid=f"archive.page_cache.{model.__name__}")
+    # A version removed takes its toggles and parallel view with it.
+    post_delete.connect(_on_block_saved, sender=TextVersion, dispatch_uid="archive.page_cache.TextVersion.delete")

@@ -122,6 +122,8 @@ def test_bibtex_parses_back_with_every_field(client, seeds):
         "year": "2018",
         "date": "2018-12-31",
         "note": "第 12 段",
+        "language": "chinese",
+        "langid": "chinese",
         "url": "http://testserver/documents/S/2018/1183/p12/",
         "urldate": "2026-11-22",
     }

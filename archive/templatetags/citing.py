@@ -13,30 +13,51 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.citing import charts, formats
-from archive.models import Document, Paragraph
+from archive.models import Document, Paragraph, TextVersion
+from archive.views.versions import version_heading
 
 register = template.Library()
 
 
 @register.inclusion_tag("archive/_cite.html", takes_context=True)
-def cite_panel(context: template.Context, document: Document, paragraph: Paragraph | None = None) -> dict[str, Any]:
-    """GB/T 7714 and Chicago to copy, BibTeX/RIS/CSL-JSON to download, for ``document`` or ``paragraph``."""
+def cite_panel(
+    context: template.Context,
+    document: Document,
+    paragraph: Paragraph | None = None,
+    version: TextVersion | None = None,
+    partner: Paragraph | None = None,
+) -> dict[str, Any]:
+    """GB/T 7714 and Chicago to copy, BibTeX/RIS/CSL-JSON to download, for ``document`` or ``paragraph``.
+
+    With ``version`` (the English text) the same again for it: of the whole document, or of
+    ``partner``, the English block of ``paragraph``; its downloads are the same files with ``?lang=en``.
+    """
     request = context["request"]
     today = timezone.localdate()
-    whole = formats.reference(document, absolute=request.build_absolute_uri, accessed=today)
+    panel = _formats(request, document, paragraph, today)
+    # A name missing from the page's context comes in as "".
+    if version and (paragraph is None or partner):
+        english = _formats(request, document, partner, today, version)
+        panel["version"] = {"label": version_heading(document, version), **english}
+    return {"paragraph": paragraph, **panel}
+
+
+def _formats(request, document: Document, block: Paragraph | None, today, version: TextVersion | None = None) -> dict:
+    absolute = request.build_absolute_uri
+    whole = formats.reference(document, absolute=absolute, accessed=today, version=version)
     cited = whole
-    if paragraph is not None:
-        cited = formats.reference(document, paragraph, absolute=request.build_absolute_uri, accessed=today)
-        downloads_route, kwargs = "paragraph_cite", {"ref": document.url_key, "anchor": paragraph.anchor}
+    if block is not None:
+        cited = formats.reference(document, block, absolute=absolute, accessed=today, version=version)
+        downloads_route, kwargs = "paragraph_cite", {"ref": document.url_key, "anchor": block.anchor}
     else:
         downloads_route, kwargs = "document_cite", {"ref": document.url_key}
+    query = f"?lang={version.language}" if version is not None else ""
     return {
-        "paragraph": paragraph,
         "gbt": formats.gbt7714(cited),
         "chicago_note": formats.chicago_note(cited),
         "chicago_bibliography": formats.chicago_bibliography(whole),
         "downloads": [
-            (label, reverse(downloads_route, kwargs={**kwargs, "fmt": fmt}))
+            (label, reverse(downloads_route, kwargs={**kwargs, "fmt": fmt}) + query)
             for label, fmt in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
         ],
     }

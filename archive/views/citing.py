@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from archive.citing import export, formats
 from archive.citing.feeds import FEED_SIZE, CitedByFeed, NewDocumentsFeed, SavedSearch, SearchFeed
 from archive.lookup import find_document
+from archive.models import Document, Language, TextVersion
 
 # --- citation downloads --------------------------------------------------------------------------
 
@@ -28,14 +29,34 @@ def _download(request: HttpRequest, ref: formats.Reference, fmt: str) -> HttpRes
     return response
 
 
+def _version(request: HttpRequest, doc: Document) -> TextVersion | None:
+    """``?lang=en``: the citation of the English text (404 where the archive has none); else the Chinese."""
+    language = request.GET.get("lang", Language.ZH)
+    if language == Language.ZH:
+        return None
+    version = doc.versions.for_reading().in_language(language).first() if doc.has_text else None
+    if version is None:
+        raise Http404(language)
+    return version
+
+
+def _query(request: HttpRequest) -> str:
+    return f"?{request.GET.urlencode()}" if request.GET else ""
+
+
 @require_GET
 def document_cite(request: HttpRequest, ref: str, fmt: str) -> HttpResponse:
-    """``/documents/<ref>/cite.bib`` (or ``.ris``, ``.json``): the document's citation as a file."""
+    """``/documents/<ref>/cite.bib`` (or ``.ris``, ``.json``): the document's citation as a file;
+    ``?lang=en`` cites its English text."""
     found = find_document(ref)
     doc = found.document
     if found.redirect:
-        return redirect(reverse("document_cite", kwargs={"ref": doc.url_key, "fmt": fmt}), permanent=True)
-    reference = formats.reference(doc, absolute=request.build_absolute_uri, accessed=timezone.localdate())
+        url = reverse("document_cite", kwargs={"ref": doc.url_key, "fmt": fmt})
+        return redirect(url + _query(request), permanent=True)
+    version = _version(request, doc)
+    reference = formats.reference(
+        doc, absolute=request.build_absolute_uri, accessed=timezone.localdate(), version=version
+    )
     return _download(request, reference, fmt)
 
 
@@ -45,21 +66,28 @@ def document_cite_by_id(request: HttpRequest, public_id: str, fmt: str) -> HttpR
 
 @require_GET
 def paragraph_cite(request: HttpRequest, ref: str, anchor: str, fmt: str) -> HttpResponse:
-    """``/documents/<ref>/<anchor>/cite.bib`` (or ``.ris``, ``.json``): one paragraph's citation."""
+    """``/documents/<ref>/<anchor>/cite.bib`` (or ``.ris``, ``.json``): one paragraph's citation;
+    ``?lang=en`` cites the English block of the same anchor."""
     found = find_document(ref)
     doc = found.document
-    paragraph = doc.paragraphs.filter(anchor=anchor).first()
+    version = _version(request, doc)
+    language = version.language if version is not None else Language.ZH
+    blocks = doc.paragraphs.in_language(language)
+    paragraph = blocks.filter(anchor=anchor).first()
     if paragraph is None:
         # A canonical name (annex1-p3) of a block served under another anchor: its own download.
-        alias = doc.paragraphs.current().named(anchor).first()
+        alias = blocks.current().named(anchor).first()
         if alias is None:
             raise Http404(anchor)
-        return redirect(reverse("paragraph_cite", kwargs={"ref": doc.url_key, "anchor": alias.anchor, "fmt": fmt}))
+        url = reverse("paragraph_cite", kwargs={"ref": doc.url_key, "anchor": alias.anchor, "fmt": fmt})
+        return redirect(url + _query(request))
     paragraph.document = doc
     if found.redirect:
         kwargs = {"ref": doc.url_key, "anchor": anchor, "fmt": fmt}
-        return redirect(reverse("paragraph_cite", kwargs=kwargs), permanent=True)
-    reference = formats.reference(doc, paragraph, absolute=request.build_absolute_uri, accessed=timezone.localdate())
+        return redirect(reverse("paragraph_cite", kwargs=kwargs) + _query(request), permanent=True)
+    reference = formats.reference(
+        doc, paragraph, absolute=request.build_absolute_uri, accessed=timezone.localdate(), version=version
+    )
     return _download(request, reference, fmt)
 
 

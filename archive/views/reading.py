@@ -21,10 +21,11 @@ from django.utils.translation import gettext_lazy
 
 from archive.cited_by import build_cited_by, citing, light
 from archive.ingest.symbols import symbol_lookup_key
-from archive.labels import block_label, citation_line, supplement_kind, supplement_parents, with_url
+from archive.labels import block_label, citation_line, supplement_kind, supplement_parents, version_line, with_url
 from archive.lookup import Withdrawn, find_document
-from archive.models import Citation, Document, DocumentType, Paragraph
+from archive.models import Citation, Document, DocumentType, Language, Paragraph, TextVersion
 from archive.views.text import block_names, build_blocks, build_footnotes, document_text
+from archive.views.versions import PARALLEL, reading_version, requested_view, version_heading
 
 # --- pages ---------------------------------------------------------------------------------------
 
@@ -33,8 +34,9 @@ def home(request: HttpRequest) -> HttpResponse:
     documents = Document.objects.published().with_text()
     context = {
         "document_count": documents.count(),
-        "paragraph_count": Paragraph.objects.published().current().count(),
-        "citation_count": Citation.objects.published().count(),
+        # The Chinese text's blocks and citations: an English version adds no paragraphs to the archive.
+        "paragraph_count": Paragraph.objects.published().current().in_language().count(),
+        "citation_count": Citation.objects.published().in_language().count(),
         "cited_count": Document.objects.for_reading().cited().count(),
         "newest": documents.newest_first()[:8],
         "years": list(documents.year_counts()),
@@ -195,10 +197,14 @@ def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
     if not doc.has_text or found.as_hub:
         return render(request, "archive/document_hub.html", {"document": doc, "cited_by": cited_by, **supplements})
     hl = request.GET.get("hl", "")[:200]
+    version = reading_version(doc)
+    view = requested_view(request.GET.get("view"), version)
     context = {
         "document": doc,
-        "text": document_text(request, doc, cited_by, hl),
+        "text": document_text(request, doc, cited_by, hl, view=view, version=version),
         "cited_by": cited_by,
+        "version": version,
+        "view": view,
         **supplements,
     }
     return render(request, "archive/document_detail.html", context)
@@ -206,11 +212,15 @@ def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
 
 def _aliased(doc: Document, name: str) -> Paragraph | None:
     """The current block that answers to a canonical name (``annex1-p3``, ``pp2``, ``annex1``), if any."""
-    return doc.paragraphs.current().named(name).first()
+    return doc.paragraphs.in_language().current().named(name).first()
 
 
 def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpResponse:
-    """One block standing alone: the page a shared link opens, with previews for chat apps."""
+    """One block standing alone: the page a shared link opens, with previews for chat apps.
+
+    Where the archive holds the English text, the page shows the English block of the same anchor
+    too, with its own citation line and footnotes.
+    """
     try:
         found = find_document(ref)
     except Withdrawn as gone:
@@ -218,9 +228,17 @@ def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpRespons
     except Http404:
         return not_found(request, ref)
     doc = found.document
-    paragraph = doc.paragraphs.for_rendering().with_footnotes().filter(anchor=anchor).first()
+    version = reading_version(doc)
+    languages = [Language.ZH, *([version.language] if version else [])]
+    # Both languages' blocks of this anchor in one query, so the page costs the same with or without.
+    rows = list(doc.paragraphs.in_languages(languages).for_rendering().with_footnotes().filter(anchor=anchor))
+    paragraph = next((p for p in rows if p.language == Language.ZH), None)
+    partner = next((p for p in rows if p.language != Language.ZH), None)
     if paragraph is None:
-        footnote = doc.footnotes.filter(anchor=anchor).first()
+        if partner is not None:
+            # An English block without a Chinese partner is read beside the Chinese text.
+            return redirect(f"{doc.get_absolute_url()}?view={PARALLEL}#{anchor}")
+        footnote = doc.footnotes.in_language().filter(anchor=anchor).first()
         if footnote is not None:
             # Footnotes have no page of their own; they are read in the document.
             return redirect(footnote.get_absolute_url())
@@ -239,7 +257,7 @@ def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpRespons
         names.append(paragraph.section)
     cited_by = build_cited_by(citing(light(Citation.objects.cited_by(doc)), names), request.GET.get("cited_page") or 1)
     blocks, markers = build_blocks(doc, [paragraph], {fn.pk: fn for fn in footnotes}, cited_by=cited_by)
-    siblings = Paragraph.objects.current()
+    siblings = Paragraph.objects.current().in_language()
     previous = next_block = None
     if paragraph.is_current:
         previous = siblings.before(paragraph).last()
@@ -266,4 +284,29 @@ def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpRespons
         # Pin-points name numbered paragraphs and whole annexes; other blocks are cited by link only.
         "pinpointable": len(names) > 1 or bool(paragraph.number) or bool(cited_by.documents),
     }
+    if partner is not None:
+        context |= _partner_context(doc, version, partner, permalink)
     return render(request, "archive/paragraph_detail.html", context)
+
+
+def _partner_context(doc: Document, version: TextVersion, partner: Paragraph, permalink: str) -> dict:
+    """The English block of a paragraph page: its text, citation line and footnotes (no query)."""
+    partner.document = doc
+    notes = list({fn.pk: fn for fn in partner.footnotes.all()}.values())
+    # Its footnotes are listed under it with ids of their own (the Chinese fn3 is on the page too).
+    views, markers = build_blocks(
+        doc,
+        [partner],
+        {fn.pk: fn for fn in notes},
+        title=version.title,
+        marker_prefix="en-",
+        footnote_href=lambda fn: f"#en-{fn.anchor}",
+    )
+    return {
+        "version": version,
+        "version_heading": version_heading(doc, version),
+        "original": views[0],
+        "original_footnotes": build_footnotes(notes, markers),
+        "original_line": version_line(partner, version.title),
+        "original_with_url": version_line(partner, version.title, permalink),
+    }

@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -33,13 +33,32 @@ from django.utils.translation import get_language
 
 from archive.cited_by import CitedBy
 from archive.citing import charts
-from archive.labels import block_label, canonical_name, in_document, locator, ordinal, section_name, with_url
-from archive.models import BlockKind, Citation, Document, Footnote, Paragraph
+from archive.labels import (
+    block_label,
+    canonical_name,
+    in_document,
+    locator,
+    ordinal,
+    section_name,
+    version_line,
+    with_url,
+)
+from archive.models import BlockKind, Citation, Document, Footnote, Language, Paragraph, TextVersion
 from archive.render import Highlight, Marker, citation_links, footnote_markers, render_table, render_text, url_links
+from archive.views.versions import (
+    NORMAL,
+    PARALLEL,
+    attach_originals,
+    block_rows,
+    footnote_href,
+    footnote_rows,
+    version_label,
+    version_stamp,
+)
 from search.highlight import hl_spans
 
 # Bump when the markup of the cached parts changes, so a shared cache never serves the old markup.
-MARKUP_VERSION = 1
+MARKUP_VERSION = 2
 CACHE_SECONDS = 24 * 3600
 
 # --- headings ------------------------------------------------------------------------------------
@@ -115,6 +134,8 @@ class BlockView:
     # A table block: rows and cells (an HTML table), or rows only (kept preformatted).
     is_table: bool = False
     is_preformatted: bool = False
+    # The block's partner in the other language version (the English original), shown in place.
+    original: BlockView | None = None
 
 
 @dataclass
@@ -122,6 +143,7 @@ class FootnoteView:
     footnote: Footnote
     html: SafeString
     backrefs: list[Marker] = field(default_factory=list)
+    original: FootnoteView | None = None
 
 
 @dataclass
@@ -178,17 +200,24 @@ def build_blocks(
     footnotes: dict[int, Footnote],
     hl: str = "",
     cited_by: CitedBy | None = None,
+    *,
+    title: str | None = None,
+    marker_prefix: str = "",
+    footnote_href: Callable[[Footnote], str] = _footnote_href,
 ) -> tuple[list[BlockView], dict[str, list[Marker]]]:
     """Render every block; also return, per footnote anchor, the markers that point to it (for back-links).
 
     ``hl`` is the search words a reader arrived with (``?hl=``): they are marked wherever they occur.
-    With ``cited_by`` each block gets the number of places citing it by pin-point.
+    With ``cited_by`` each block gets the number of places citing it by pin-point.  Another language
+    version's blocks bring their own ``title`` (the page's title is not repeated in the body), a
+    ``marker_prefix`` that keeps their markers' ids apart from the Chinese ones on the same page, and
+    where their markers lead (``footnote_href``).
     """
     views: list[BlockView] = []
     markers_by_footnote: dict[str, list[Marker]] = defaultdict(list)
     rows = list(paragraphs)
     title_block = None
-    if rows and rows[0].kind == BlockKind.TITLE and _same(rows[0].text, doc.title):
+    if rows and rows[0].kind == BlockKind.TITLE and _same(rows[0].text, doc.title if title is None else title):
         title_block = rows[0]
     headings = [p for p in rows if p.kind in (BlockKind.HEADING, BlockKind.TITLE) and p is not title_block]
     levels = _section_levels(headings)
@@ -196,7 +225,7 @@ def build_blocks(
     marked: set[int] = set()
     last_page: int | None = None
     for p, names in zip(rows, names_in_order(rows), strict=True):
-        markers = footnote_markers(p.footnote_refs.all(), footnotes, p.anchor, _footnote_href)
+        markers = footnote_markers(p.footnote_refs.all(), footnotes, marker_prefix + p.anchor, footnote_href)
         for m in markers:
             markers_by_footnote[m.footnote_anchor].append(m)
         lights = [Highlight(start, end) for start, end in hl_spans(p.text, hl)] if hl else []
@@ -264,7 +293,8 @@ class DocumentText:
     # The title block's anchor (the <h1> carries it) and its permalink, when the title is a block.
     title_anchor: str
     title_permalink: SafeString
-    # {anchor: "S/2018/1183，第 12 段，https://…"}, for the copy-with-citation handler.
+    # {anchor: "S/2018/1183，第 12 段，https://…"}, for the copy-with-citation handler; the English
+    # text's blocks under "en:<anchor>" ("S/2018/1183, para. 12, https://…").
     cite_lines: dict[str, str]
     # The citation graph and the timeline of who cites it.
     citation_map: SafeString
@@ -281,7 +311,9 @@ def _cited_by_digest(cited_by: CitedBy) -> str:
     return hashlib.sha1(json.dumps([pins, citing, page], ensure_ascii=False).encode()).hexdigest()[:16]
 
 
-def cache_key(request: HttpRequest, doc: Document, cited_by: CitedBy) -> str:
+def cache_key(
+    request: HttpRequest, doc: Document, cited_by: CitedBy, view: str = NORMAL, version: TextVersion | None = None
+) -> str:
     host = f"{request.scheme}://{request.get_host()}"
     parts = [
         str(MARKUP_VERSION),
@@ -290,26 +322,56 @@ def cache_key(request: HttpRequest, doc: Document, cited_by: CitedBy) -> str:
         get_language() or "",
         host,
         _cited_by_digest(cited_by),
+        # Every version change renews render_version too; the version's own stamp makes the key
+        # right even for a change that reached the database some other way.
+        view,
+        version_stamp(version),
     ]
     return "document-text:" + hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
-def document_text(request: HttpRequest, doc: Document, cited_by: CitedBy, hl: str = "") -> DocumentText:
-    """The rendered text of ``doc``, from the cache when nothing it depends on has changed."""
-    key = None if hl else cache_key(request, doc, cited_by)
+def document_text(
+    request: HttpRequest,
+    doc: Document,
+    cited_by: CitedBy,
+    hl: str = "",
+    *,
+    view: str = NORMAL,
+    version: TextVersion | None = None,
+) -> DocumentText:
+    """The rendered text of ``doc``, from the cache when nothing it depends on has changed.
+
+    With ``version`` (the English text), each Chinese block shows its English partner in place, or,
+    in the ``parallel`` view, the two texts stand in aligned rows.
+    """
+    key = None if hl else cache_key(request, doc, cited_by, view, version)
     if key is not None and (found := cache.get(key)) is not None:
         return found
-    text = _render_document_text(request, doc, cited_by, hl)
+    text = _render_document_text(request, doc, cited_by, hl, view, version)
     if key is not None:
         cache.set(key, text, CACHE_SECONDS)
     return text
 
 
-def _render_document_text(request: HttpRequest, doc: Document, cited_by: CitedBy, hl: str) -> DocumentText:
-    footnotes = list(doc.footnotes.prefetch_related(Prefetch("citations", queryset=Citation.objects.with_target())))
-    paragraphs = doc.paragraphs.current().in_reading_order().for_rendering()
-    blocks, markers = build_blocks(doc, paragraphs, {fn.pk: fn for fn in footnotes}, hl, cited_by)
-    footnote_views = build_footnotes(footnotes, markers)
+def _fetch(doc: Document, version: TextVersion | None) -> tuple[list[Paragraph], list[Footnote]]:
+    """The current blocks and the footnotes of the Chinese text and of ``version``, in one query each
+    (with their markers and citations): as many queries whether or not the document has a version."""
+    languages = [Language.ZH, *([version.language] if version else [])]
+    citations = Prefetch("citations", queryset=Citation.objects.with_target())
+    footnotes = list(doc.footnotes.in_languages(languages).prefetch_related(citations))
+    paragraphs = list(doc.paragraphs.current().in_languages(languages).in_reading_order().for_rendering())
+    return paragraphs, footnotes
+
+
+def _render_document_text(
+    request: HttpRequest, doc: Document, cited_by: CitedBy, hl: str, view: str, version: TextVersion | None
+) -> DocumentText:
+    paragraphs, footnotes = _fetch(doc, version)
+    zh_footnotes = [fn for fn in footnotes if fn.language == Language.ZH]
+    blocks, markers = build_blocks(
+        doc, (p for p in paragraphs if p.language == Language.ZH), {fn.pk: fn for fn in zh_footnotes}, hl, cited_by
+    )
+    footnote_views = build_footnotes(zh_footnotes, markers)
     title = next((b for b in blocks if b.is_page_title), None)
     context = {
         "document": doc,
@@ -323,6 +385,22 @@ def _render_document_text(request: HttpRequest, doc: Document, cited_by: CitedBy
         item.paragraph.anchor: with_url(in_document(doc, item.locator), request.build_absolute_uri(item.permalink))
         for item in blocks
     }
+    if version is not None:
+        other = _build_version(doc, version, paragraphs, footnotes, zh_footnotes, parallel=view == PARALLEL)
+        lines |= {
+            f"en:{item.paragraph.anchor}": version_line(
+                item.paragraph, version.title, request.build_absolute_uri(item.permalink)
+            )
+            for item in other.blocks
+        }
+        context |= {"version": version, "version_label": version_label(doc, version)}
+        if view == PARALLEL:
+            context |= {
+                "rows": block_rows(blocks, other.blocks),
+                "footnote_rows": footnote_rows(footnote_views, other.footnotes),
+            }
+        else:
+            attach_originals(blocks, other.blocks, footnote_views, other.footnotes)
     permalink = SafeString("")
     if title is not None:
         permalink = render_to_string("archive/_permalink.html", {"p": title.paragraph}, request)
@@ -331,13 +409,49 @@ def _render_document_text(request: HttpRequest, doc: Document, cited_by: CitedBy
         "graph": charts.graph(doc, citing, charts.cited_nodes(doc, citations)),
         "timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href),
     }
+    parallel = "rows" in context
+    body = "archive/_parallel_body.html" if parallel else "archive/_document_body.html"
+    notes = "archive/_parallel_footnotes.html" if parallel else "archive/_document_footnotes.html"
     # Rendered templates are SafeStrings, and stay so through the cache (pickling keeps the type).
     return DocumentText(
         toc=render_to_string("archive/_toc.html", context, request),
-        body=render_to_string("archive/_document_body.html", context, request),
-        footnotes=render_to_string("archive/_document_footnotes.html", context, request),
+        body=render_to_string(body, context, request),
+        footnotes=render_to_string(notes, context, request),
         title_anchor=title.paragraph.anchor if title else "",
         title_permalink=permalink,
         cite_lines=lines,
         citation_map=render_to_string("archive/_citation_graph.html", pictures, request),
     )
+
+
+@dataclass
+class VersionText:
+    blocks: list[BlockView]
+    footnotes: list[FootnoteView]
+
+
+def _build_version(
+    doc: Document,
+    version: TextVersion,
+    paragraphs: Iterable[Paragraph],
+    footnotes: Iterable[Footnote],
+    zh_footnotes: Iterable[Footnote],
+    *,
+    parallel: bool,
+) -> VersionText:
+    """The English text's blocks and footnotes rendered like the Chinese ones.
+
+    Their markers lead to the footnote of the same number: on the parallel page its row, in the
+    normal view the Chinese footnote (which shows the English one in place), or the parallel page
+    for an English footnote without a Chinese partner.
+    """
+    rows = [p for p in paragraphs if p.language == version.language]
+    notes = [fn for fn in footnotes if fn.language == version.language]
+    href = footnote_href(parallel, {fn.anchor for fn in zh_footnotes})
+    views, markers = build_blocks(
+        doc, rows, {fn.pk: fn for fn in notes}, title=version.title, marker_prefix="en-", footnote_href=href
+    )
+    for view in views:
+        # Names and counts belong to the archive's reading text, the Chinese one.
+        view.aliases = []
+    return VersionText(views, build_footnotes(notes, markers))

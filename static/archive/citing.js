@@ -13,16 +13,18 @@
 
   function blockOf(node) {
     var element = node && (node.nodeType === 1 ? node : node.parentElement);
-    return element ? element.closest(".document__body .block, .standalone__text") : null;
+    // The English text shown in place of a Chinese block ("原文") is a block of its own.
+    return element ? element.closest("[data-cite], .document__body .block, .standalone__text") : null;
   }
 
   function citationFor(block) {
     if (block.classList.contains("standalone__text")) {
-      var line = document.getElementById("citation-line");
+      var line = document.getElementById(block.getAttribute("data-cite-line") || "citation-line");
       return line ? line.textContent.trim() : "";
     }
-    // A paragraph carries its anchor on the block; a heading on the <h2>–<h4> inside it.
-    var anchor = block.id || (block.querySelector("h2[id], h3[id], h4[id]") || {}).id;
+    // A block says which line is its own (data-cite: "p12", the English text's "en:p12"); otherwise a
+    // paragraph carries its anchor on the block, a heading on the <h2>–<h4> inside it.
+    var anchor = block.getAttribute("data-cite") || block.id || (block.querySelector("h2[id], h3[id], h4[id]") || {}).id;
     return lines[anchor] || "";
   }
 

@@ -62,6 +62,28 @@
     }
   });
 
+  // A link to a place inside a closed "原文" opens it (browsers that do not open <details> for a
+  // fragment themselves); an English block without a Chinese partner (#en3) is read in the
+  // parallel view, so a link to it from the normal view goes there.
+  function revealTarget() {
+    var name = decodeURIComponent(window.location.hash.slice(1));
+    if (!name) { return; }
+    var target = document.getElementById(name);
+    if (!target) {
+      var parallel = document.querySelector("a[data-parallel-view]");
+      if (parallel && parallel.getAttribute("aria-current") !== "page") {
+        window.location.replace(parallel.href + "#" + encodeURIComponent(name));
+      }
+      return;
+    }
+    for (var node = target.parentElement; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; }
+    }
+    if (target.closest("details")) { target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", revealTarget);
+  revealTarget();
+
   // Copy buttons are useless without JS, so the page ships them hidden.
   Array.prototype.forEach.call(document.querySelectorAll("button[data-copy-target]"), function (button) {
     button.hidden = false;
