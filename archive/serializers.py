@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import HttpRequest
 
-from archive.labels import citation_line, footnote_locator, locator
-from archive.models import Citation, Document, Footnote, Paragraph
+from archive.labels import citation_line, footnote_locator, locator, version_line, version_place
+from archive.models import Citation, Document, Footnote, Language, Paragraph, TextVersion
+from archive.views.versions import PARALLEL
 
 
 def document_summary(doc: Document, request: HttpRequest) -> dict[str, Any]:
@@ -66,6 +67,48 @@ def footnote_data(f: Footnote, request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _version_block(block: Paragraph | Footnote, data: dict[str, Any], title: str, paired: bool) -> dict[str, Any]:
+    """A version's block or footnote: the Chinese fields, named and cited in the version's language,
+    and whether it is paired (a Chinese block or footnote shares its anchor)."""
+    return {**data, "locator": version_place(block), "citation": version_line(block, title), "paired": paired}
+
+
+def versions_data(
+    doc: Document,
+    versions: Iterable[TextVersion],
+    blocks: Sequence[Paragraph],
+    footnotes: Sequence[Footnote],
+    request: HttpRequest,
+) -> list[dict[str, Any]]:
+    """Every language version of ``doc`` beside its Chinese text, from blocks and footnotes of every
+    language: its title, whether it is the original, and its blocks with their pairing (ISSUE15's data
+    contract: a block paired with a Chinese one has the Chinese block's anchor)."""
+    chinese = {p.anchor for p in blocks if p.language == Language.ZH}
+    chinese_notes = {f.anchor for f in footnotes if f.language == Language.ZH}
+    out = []
+    for version in versions:
+        rows = [p for p in blocks if p.language == version.language]
+        notes = [f for f in footnotes if f.language == version.language]
+        for row in (*rows, *notes):
+            row.document = doc
+        out.append(
+            {
+                "language": version.language,
+                "title": version.title or None,
+                "is_original": doc.original_language == version.language,
+                "url": request.build_absolute_uri(f"{doc.get_absolute_url()}?view={PARALLEL}"),
+                "paragraphs": [
+                    _version_block(p, paragraph_data(p, request), version.title, p.anchor in chinese) for p in rows
+                ],
+                "footnotes": [
+                    _version_block(f, footnote_data(f, request), version.title, f.anchor in chinese_notes)
+                    for f in notes
+                ],
+            }
+        )
+    return out
+
+
 def cited_by_data(c: Citation, request: HttpRequest) -> dict[str, Any]:
     """Where another document cites this one: the citing paragraph, or the footnote in which it cites."""
     source = c.paragraph or c.footnote
@@ -80,21 +123,24 @@ def cited_by_data(c: Citation, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def document_detail_data(
+def document_text_data(
     doc: Document,
-    paragraphs: Iterable[Paragraph],
-    footnotes: Iterable[Footnote],
-    cited_by: Iterable[Citation],
+    versions: Iterable[TextVersion],
+    blocks: Sequence[Paragraph],
+    footnotes: Sequence[Footnote],
     request: HttpRequest,
     counts: Iterable[int] | None = None,
 ) -> dict[str, Any]:
-    """The document with its blocks (``counts``: how many places cite each, in the same order)."""
+    """The document with its Chinese blocks and footnotes (as they always were) and its other language
+    versions beside them, from blocks and footnotes of every language (``counts``: how many places cite
+    each Chinese block, in order)."""
     data = document_summary(doc, request)
     data["has_text"] = doc.has_text
     data["official_url"] = doc.official_url() or None
-    rows = list(paragraphs)
+    data["language"] = Language.ZH
+    rows = [p for p in blocks if p.language == Language.ZH]
     per_block = list(counts) if counts is not None else [None] * len(rows)
     data["paragraphs"] = [paragraph_data(p, request, n) for p, n in zip(rows, per_block, strict=True)]
-    data["footnotes"] = [footnote_data(f, request) for f in footnotes]
-    data["cited_by"] = [cited_by_data(c, request) for c in cited_by]
+    data["footnotes"] = [footnote_data(f, request) for f in footnotes if f.language == Language.ZH]
+    data["versions"] = versions_data(doc, versions, blocks, footnotes, request)
     return data

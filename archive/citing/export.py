@@ -1,9 +1,10 @@
 """The whole archive as JSON Lines: one document per line, with its paragraphs, footnotes and citations.
 
-Each line has the shape of the JSON API's document detail (``archive.serializers``) without the
-``cited_by`` list, which a researcher can rebuild from the citations of the other lines.  Documents
-the archive only knows as citation targets (hubs) are included with ``has_text: false`` so every
-citation's target can be looked up.  Documents are read in chunks by primary key, so memory stays
+Each line has the shape of the JSON API's document detail (``archive.serializers``: the Chinese text,
+and every other language version under ``versions``) without the ``cited_by`` list, which a
+researcher can rebuild from the citations of the other lines.  Documents the archive only knows as
+citation targets (hubs) are included with ``has_text: false`` so every citation's target can be
+looked up.  Documents are read in chunks by primary key, so memory stays
 constant however large the archive grows, and a download streams as it is produced.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from archive.models import Document
-from archive.serializers import document_summary, footnote_data, paragraph_data
+from archive.serializers import document_text_data
 
 CHUNK_SIZE = 100
 MEDIA_TYPE = "application/x-ndjson"
@@ -30,12 +31,8 @@ class _Absolute:
 def document_record(doc: Document, absolute: Callable[[str], str]) -> dict[str, Any]:
     """One line of the export; ``doc`` must come from ``Document.objects.with_contents()``."""
     request = _Absolute(absolute)
-    data = document_summary(doc, request)  # type: ignore[arg-type]
-    data["has_text"] = doc.has_text
-    data["official_url"] = doc.official_url() or None
-    data["paragraphs"] = [paragraph_data(p, request) for p in doc.paragraphs.all()]  # type: ignore[arg-type]
-    data["footnotes"] = [footnote_data(f, request) for f in doc.footnotes.all()]  # type: ignore[arg-type]
-    return data
+    versions, blocks, footnotes = doc.versions.all(), list(doc.paragraphs.all()), list(doc.footnotes.all())
+    return document_text_data(doc, versions, blocks, footnotes, request)  # type: ignore[arg-type]
 
 
 def export_lines(absolute: Callable[[str], str], chunk_size: int = CHUNK_SIZE) -> Iterator[str]:

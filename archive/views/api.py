@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 
 from archive.cited_by import build_cited_by
 from archive.lookup import Withdrawn, find_document
-from archive.models import Citation, Document
-from archive.serializers import document_detail_data, document_summary
+from archive.models import Citation, Document, Language
+from archive.serializers import cited_by_data, document_summary, document_text_data
 from archive.views.text import names_in_order
 
 
@@ -52,16 +52,21 @@ def document_detail(request: HttpRequest, ref: str) -> JsonResponse:
     doc = found.document
     if found.redirect:
         return redirect(doc.get_api_url(), permanent=True)
+    versions = list(doc.versions.for_reading())
+    languages = [Language.ZH, *(v.language for v in versions)]
+    # Every version's blocks and footnotes in one query each: as many queries with versions as without.
     # Through the related manager each row already knows its document: no query per paragraph.
-    paragraphs = (
-        doc.paragraphs.current().in_reading_order().prefetch_related("footnote_refs__footnote", "citations__target")
+    blocks = list(
+        doc.paragraphs.current()
+        .in_languages(languages)
+        .in_reading_order()
+        .prefetch_related("footnote_refs__footnote", "citations__target")
     )
-    footnotes = doc.footnotes.prefetch_related("citations__target")
+    footnotes = list(doc.footnotes.in_languages(languages).prefetch_related("citations__target"))
     cited_by = list(Citation.objects.cited_by(doc))
-    rows = list(paragraphs)
     grouped = build_cited_by(cited_by)
-    counts = [grouped.count_for(names) for names in names_in_order(rows)]
-    return JsonResponse(
-        document_detail_data(doc, rows, footnotes, cited_by, request, counts),
-        json_dumps_params={"ensure_ascii": False},
-    )
+    chinese = [p for p in blocks if p.language == Language.ZH]
+    counts = [grouped.count_for(names) for names in names_in_order(chinese)]
+    data = document_text_data(doc, versions, blocks, footnotes, request, counts)
+    data["cited_by"] = [cited_by_data(c, request) for c in cited_by]
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
