@@ -31,7 +31,7 @@ def report(db):
 
 def test_a_second_reading_comes_from_the_cache_with_the_same_text(client, report, django_assert_max_num_queries):
     first = body(client)
-    with django_assert_max_num_queries(5):  # the document, who cites it, their sentences, corrigenda, versions
+    with django_assert_max_num_queries(4):  # the document, who cites it, their sentences, its corrigenda
         second = body(client)
     assert second == first
 
@@ -132,6 +132,7 @@ def test_document_page_uses_a_constant_number_of_queries(
     content = response.content.decode()
     assert response.status_code == 200 and f'id="p{paragraphs}"' in content
     assert ("被引 3" in content) is cited
-    # From the cache: the document, who cites it (and their sentences), corrigenda, its English text.
-    with django_assert_num_queries(5 if cited else 4):
+    # From the cache: the document, who cites it (and their sentences), corrigenda (whether it has an
+    # English text is cached too).
+    with django_assert_num_queries(4 if cited else 3):
         assert client.get("/documents/S/2024/20/").status_code == 200

@@ -17,8 +17,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from archive.ingest.citations import _kind as citation_kind  # the importer's own kinds of symbol
 from archive.ingest.symbols import doc_type_for_symbol
-from archive.models import Citation, CitationKind, Document, Footnote, FootnoteReference, Paragraph, TextVersion
+from archive.models import Citation, Document, Footnote, FootnoteReference, Paragraph, TextVersion
 
 _MARKER = re.compile(r"\{([0-9]+)\}")
 _UNSET = object()
@@ -67,22 +68,12 @@ def _target(symbol: str, citing: Document) -> Document:
     return found or Document.objects.create(symbol=symbol, doc_type=doc_type_for_symbol(symbol))
 
 
-def _kind_of(symbol: str) -> str:
-    if symbol.startswith("S/RES/"):
-        return CitationKind.SC_RESOLUTION
-    if symbol.startswith("A/RES/"):
-        return CitationKind.GA_RESOLUTION
-    if symbol.startswith("S/PRST/"):
-        return CitationKind.PRESIDENTIAL_STATEMENT
-    return CitationKind.DOCUMENT
-
-
 def _cite(doc: Document, text: str, cites: Iterable[tuple[str, str, str]], **owner) -> None:
     for matched, symbol, pinpoint in cites:
         start = text.index(matched)
         Citation.objects.create(
             cited_symbol=symbol,
-            kind=_kind_of(symbol),
+            kind=citation_kind(symbol),
             pinpoint=pinpoint,
             matched_text=matched,
             start=start,

@@ -10,7 +10,10 @@ layouts, is most of a document page's cost.  The cache key holds everything the 
 * the interface language, and the scheme and host (the copy-with-citation lines carry absolute URLs);
 * who cites it, from the cited-by list every request builds anyway: which places cite which
   paragraphs ("被引 3" on each block), the citing documents the graph and timeline draw, and the
-  page of the cited-by list the timeline's bars link to.
+  page of the cited-by list the timeline's bars link to;
+* the view (normal, or ``?view=parallel``) and the English version's stamp: with an English text
+  the normal view shows each block's English partner in place, the parallel view both texts in
+  rows (``archive.views.versions``).
 
 A page opened with search highlights (``?hl=``) is rendered fresh and not cached.
 """
@@ -46,6 +49,7 @@ from archive.labels import (
 from archive.models import BlockKind, Citation, Document, Footnote, Language, Paragraph, TextVersion
 from archive.render import Highlight, Marker, citation_links, footnote_markers, render_table, render_text, url_links
 from archive.views.versions import (
+    CACHE_SECONDS,
     NORMAL,
     PARALLEL,
     attach_originals,
@@ -59,7 +63,6 @@ from search.highlight import hl_spans
 
 # Bump when the markup of the cached parts changes, so a shared cache never serves the old markup.
 MARKUP_VERSION = 2
-CACHE_SECONDS = 24 * 3600
 
 # --- headings ------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ is ``p12`` too, one with no Chinese partner is ``en1``, ``en2``…, and footnote
   English block without one right after the English block it follows in its own text, with an empty
   cell opposite; a Chinese block without a partner has an empty cell opposite too.
 
-Nothing here queries the database except :func:`reading_version` (one query).
+Nothing here queries the database except :func:`reading_version` (one query, then cached).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext as _
+from django.core.cache import cache
+from django.utils.translation import pgettext
 
 from archive.models import Document, Footnote, Language, TextVersion
 
@@ -31,13 +32,25 @@ NORMAL = "normal"
 PARALLEL = "parallel"
 # The version the reading pages show beside the Chinese text.
 READING_VERSION = Language.EN
+CACHE_SECONDS = 24 * 3600
+
+
+# Cached like the rendered text, under the document's render_version, which every version change
+# renews: a page read again asks the database only what it asked before versions existed.
+_NO_VERSION = "-"
 
 
 def reading_version(doc: Document) -> TextVersion | None:
-    """The English text of ``doc``, without its raw text (one query; None when the archive has none)."""
+    """The English text of ``doc`` without its raw text, None when the archive has none (one query,
+    none once cached for this state of the document)."""
     if not doc.has_text:
         return None
-    return doc.versions.for_reading().in_language(READING_VERSION).first()
+    key = f"reading-version:{doc.pk}:{doc.render_version}"
+    found = cache.get(key)
+    if found is None:
+        found = doc.versions.for_reading().in_language(READING_VERSION).first() or _NO_VERSION
+        cache.set(key, found, CACHE_SECONDS)
+    return None if found == _NO_VERSION else found
 
 
 def requested_view(value: str | None, version: TextVersion | None) -> str:
@@ -55,15 +68,15 @@ def version_label(doc: Document, version: TextVersion) -> str:
     """The toggle's word: '原文' when the version is the document's original ("Original: English"),
     else '英文本'."""
     if doc.original_language == version.language:
-        return _("原文")
-    return _("英文本")
+        return pgettext("version", "原文")
+    return pgettext("version", "英文本")
 
 
 def version_heading(doc: Document, version: TextVersion) -> str:
     """The version named on its own (headings, citations): '英文原文' or '英文本'."""
     if doc.original_language == version.language:
-        return _("英文原文")
-    return _("英文本")
+        return pgettext("version", "英文原文")
+    return pgettext("version", "英文本")
 
 
 def footnote_href(parallel: bool, chinese_anchors: set[str]) -> Callable[[Footnote], str]:
