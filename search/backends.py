@@ -15,6 +15,10 @@ What changes against ``haystack.backends.whoosh_backend`` (site-packages is neve
   the directory under readers' feet; only an unreadable index is removed from disk.
 * **Reading.**  :meth:`reading_index` never creates an index: a missing or corrupt one raises
   :class:`SearchUnavailable`, which the views turn into "temporarily unavailable".
+* **Format.**  A file beside the index (:data:`FORMAT_FILE`) names the analysis it was written
+  with (:func:`search.analyzers.fingerprint`: format version, jieba, UN vocabulary).  An index
+  written another way is *stale*: searching it would give wrong phrase answers, so search says
+  "unavailable", writes are refused, and the log says to run ``rebuild_index``.
 * **Highlighting** (haystack's own ``search()`` path) uses our jieba highlighter instead of the
   hard-coded StemmingAnalyzer.
 """
@@ -41,9 +45,9 @@ from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
-from . import analyzers
-from .schema import FIELD_SPECS, make_field
-from .writers import POOL_MB, FastSegmentWriter, ParallelWriter, retry
+from . import analyzers, whoosh_internals
+from .schema import FIELD_SPECS, derived_fields, make_field
+from .writers import POOL_MB, FastSegmentWriter, parallel_writer, retry
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +55,46 @@ log = logging.getLogger(__name__)
 PARALLEL_MIN = 1500
 # How long a writer waits for the lock before giving up on this attempt (callers retry).
 DEFAULT_LOCK_TIMEOUT = 60.0
+# Objects prepared and handed to the writer at a time (bounds the memory of a bulk load).
+CHUNK = 2000
+FORMAT_FILE = "ARCHIVE_INDEX_FORMAT"
 
 
 class SearchUnavailable(Exception):
     """The index is missing, unreadable or locked for too long; the interface says so politely."""
+
+
+class StaleIndex(SearchUnavailable):
+    """The index was written with another analysis (an older version, another dictionary)."""
+
+
+def read_format(path: str) -> str | None:
+    try:
+        with open(os.path.join(path, FORMAT_FILE), encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError:
+        return None
+
+
+def write_format(path: str) -> None:
+    target = os.path.join(path, FORMAT_FILE)
+    with open(target + ".tmp", "w", encoding="utf-8") as handle:
+        handle.write(analyzers.fingerprint() + "\n")
+    os.replace(target + ".tmp", target)
+
+
+def check_format(path: str) -> None:
+    """Raise :class:`StaleIndex` unless the index at ``path`` was written with this analysis."""
+    found, wanted = read_format(path), analyzers.fingerprint()
+    if found != wanted:
+        log.error(
+            "search index at %s was written with analysis %s, this version needs %s: run "
+            "`manage.py rebuild_index --noinput`",
+            path,
+            found or "of an older version",
+            wanted,
+        )
+        raise StaleIndex(f"index format {found!r}, expected {wanted!r}: run rebuild_index")
 
 
 def prepare_entries(index: Any, iterable: Iterable[Any], convert: Callable[[Any], Any]) -> list[dict[str, Any]]:
@@ -125,7 +165,7 @@ def _toc_stamp(ix: FileIndex) -> tuple[int, int, int]:
     gen = ix.latest_generation()
     if gen < 0:
         raise whoosh_index.EmptyIndexError("no table of contents")
-    st = os.stat(os.path.join(ix.storage.folder, f"_{ix.indexname}_{gen}.toc"))
+    st = os.stat(whoosh_internals.toc_path(ix, gen))
     return gen, st.st_ino, st.st_mtime_ns
 
 
@@ -175,6 +215,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
             schema_fields[name] = make_field(kind)
             if field_class.document:
                 content_field_name = name
+        schema_fields.update(derived_fields())
         return content_field_name, Schema(**schema_fields)
 
     def get_schema(self) -> tuple[str, Schema]:
@@ -207,6 +248,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
 
     def writable_index(self) -> FileIndex:
         """The index, created empty (under the write lock) if there is none yet."""
+        whoosh_internals.check()
         _name, schema = self.get_schema()
         storage = self._storage()
         try:
@@ -226,7 +268,9 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                 return storage.open_index(schema=schema)
             except whoosh_index.EmptyIndexError:
                 log.info("creating an empty search index in %s", self.path)
-                return storage.create_index(schema)
+                ix = storage.create_index(schema)
+                write_format(self.path)
+                return ix
         finally:
             lock.release()
 
@@ -242,6 +286,8 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                     raise SearchUnavailable("index directory missing")
                 ix = _read_indexes.get(self.path)
                 if ix is None:
+                    whoosh_internals.check()
+                    check_format(self.path)
                     ix = _read_indexes[self.path] = _file_storage(self.path).open_index(schema=schema)
                 return ix
             except SearchUnavailable:
@@ -262,7 +308,15 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         pool = _pool_for(self.path)
         try:
             stamp = _toc_stamp(ix)
-            searcher = pool.take(stamp) or ix.searcher()
+            searcher = pool.take(stamp)
+            if searcher is None:
+                check_format(self.path)  # a new generation: perhaps written by another version
+                searcher = ix.searcher()
+        except StaleIndex:
+            with _read_lock:
+                _read_indexes.pop(self.path, None)
+            pool.clear()
+            raise
         except Exception as exc:
             with _read_lock:
                 _read_indexes.pop(self.path, None)
@@ -278,19 +332,25 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def open_writer(self, ix: FileIndex | None = None, timeout: float | None = None) -> SegmentWriter:
-        """A writer on the index, waiting for the lock rather than failing at once."""
+    def open_writer(
+        self, ix: FileIndex | None = None, timeout: float | None = None, any_format: bool = False
+    ) -> SegmentWriter:
+        """A writer on the index, waiting for the lock rather than failing at once.
+
+        Writing into a stale index would mix two analyses in one index: refused unless the
+        writer is about to empty it (``any_format``).
+        """
         target = ix or self.writable_index()
+        if not any_format:
+            check_format(self.path)
         return retry(
             lambda: FastSegmentWriter(target, limitmb=POOL_MB), self.lock_timeout if timeout is None else timeout
         )
 
     def open_parallel_writer(self, timeout: float | None = None) -> SegmentWriter:
         target = self.writable_index()
-        return retry(
-            lambda: ParallelWriter(target, procs=self.workers, limitmb=POOL_MB),
-            self.lock_timeout if timeout is None else timeout,
-        )
+        check_format(self.path)
+        return retry(lambda: parallel_writer(target, self.workers), self.lock_timeout if timeout is None else timeout)
 
     def prepare_documents(self, index: Any, iterable: Iterable[Any]) -> list[dict[str, Any]]:
         return prepare_entries(index, iterable, self._from_python)
@@ -347,15 +407,29 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         return self.workers > 1 and threading.active_count() == 1 and hasattr(os, "fork")
 
     def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
+        """Index ``iterable`` (haystack's batches, or generate_corpus's): one commit, one segment per worker.
+
+        Objects are prepared and handed over :data:`CHUNK` at a time, so memory does not grow with
+        the batch; with many objects the work goes to forked sub-writers (:mod:`search.writers`).
+        """
         if not self.setup_complete:
             self.setup()
-        docs = self.prepare_documents(index, iterable)
-        if not docs:
+        size = len(iterable) if hasattr(iterable, "__len__") else PARALLEL_MIN
+        if not size:
             return
-        bulk = len(docs) >= PARALLEL_MIN and self._can_fork()
+        bulk = size >= PARALLEL_MIN and self._can_fork()
         writer = self.open_parallel_writer() if bulk else self.open_writer()
+        # Into an empty index (a rebuild) nothing needs replacing: no look-up per entry.
+        with writer.searcher() as searcher:
+            replace = searcher.doc_count_all() > 0
         try:
-            self.write_documents(writer, docs)
+            batch: list[Any] = []
+            for obj in iterable:
+                batch.append(obj)
+                if len(batch) == CHUNK:
+                    self.write_documents(writer, self.prepare_documents(index, batch), replace=replace)
+                    batch = []
+            self.write_documents(writer, self.prepare_documents(index, batch), replace=replace)
         except BaseException:
             writer.cancel()
             raise
@@ -387,8 +461,9 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
     def delete_index(self) -> None:
         """Empty the index atomically: readers keep the old generation until they refresh."""
         try:
-            writer = self.open_writer(self.writable_index())
+            writer = self.open_writer(self.writable_index(), any_format=True)
             writer.commit(mergetype=CLEAR)
+            write_format(self.path)
         except LockError:
             raise
         except Exception:

@@ -11,13 +11,13 @@ keyed by segment id and only new segments cost anything after a live update.
 
 from __future__ import annotations
 
-import sys
 import threading
 from array import array
 from dataclasses import dataclass
 from typing import Any
 
 from .docsets import Leaf, field_postings
+from .whoosh_internals import numeric_column
 
 # Sort key layout: date (yyyymmdd, 25 bits) | document id (21 bits) | position (17 bits).
 _DOC_BITS, _POS_BITS = 21, 17
@@ -61,29 +61,11 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value or "")
 
 
-def numeric_column(reader: Any, fieldname: str) -> array:
-    """A numeric column as an array, read in one piece when Whoosh's layout allows it."""
-    n = reader.doc_count_all()
-    column = reader.column_reader(fieldname, translate=False)
-    raw = column.raw_column() if hasattr(column, "raw_column") else column
-    needed = ("_dbfile", "_basepos", "_count", "_typecode", "_default")
-    if all(hasattr(raw, a) for a in needed) and raw._typecode in "bBhHiIlLqQ":
-        # NumericColumn stores big-endian fixed-size values, padded with the default at the end.
-        values = array(raw._typecode)
-        size = values.itemsize
-        values.frombytes(raw._dbfile.get(raw._basepos, raw._count * size))
-        if sys.byteorder == "little":
-            values.byteswap()
-        values.extend([raw._default] * (n - len(values)))
-        return values
-    return array("Q", (int(v or 0) for v in column))
-
-
 def _build(leaf: Leaf) -> Arrays:
     reader = leaf.reader
     n = reader.doc_count_all()
     dates = numeric_column(reader, "sortdate")
-    docs = numeric_column(reader, "doc_key")
+    docs = leaf.doc_keys()
     positions = numeric_column(reader, "position")
     year = array("H", (min(d // 10000, 65535) for d in dates))
     dtype = array("B", bytes(n))

@@ -1,14 +1,26 @@
-"""The Whoosh schema of the search index: which haystack field becomes which Whoosh field."""
+"""The Whoosh schema of the search index: which haystack field becomes which Whoosh field.
+
+Three fields are derived from the block text by our writers (:mod:`search.writers`) rather than
+declared in ``search_indexes.py``: ``text`` holds the words and their parts (with frequencies,
+for BM25; no positions — phrases are confirmed on the stream), ``text_x`` the dictionary words
+that straddle two words, and ``stream`` the phrase stream (:mod:`search.streams`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from whoosh import columns
+from whoosh import columns, formats
+from whoosh.analysis import IDTokenizer
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, FieldType
 
 from . import analyzers
+from .streams import StreamColumn
+
+# Derived from ``text`` at write time (see module docstring).
+EXTRA = "text_x"
+STREAM = "stream"
 
 # Index field names → Whoosh field kinds (search_indexes.py declares the same names).
 FIELD_SPECS: dict[str, str] = {
@@ -55,9 +67,49 @@ class SortColumn(FieldType):
         return int(value)
 
 
+class TermSet(FieldType):
+    """Terms without frequencies or positions: only which entries hold them (phrase candidates)."""
+
+    indexed = True
+    stored = False
+    scorable = False
+    unique = False
+
+    def __init__(self) -> None:
+        self.format = formats.Existence()
+        self.analyzer = IDTokenizer()
+        self.vector = None
+        self.column_type = None
+
+
+class StreamField(FieldType):
+    """The phrase stream, kept as a column only."""
+
+    indexed = False
+    stored = False
+    scorable = False
+    unique = False
+
+    def __init__(self) -> None:
+        self.format = None
+        self.analyzer = None
+        self.vector = None
+        self.column_type = StreamColumn()
+
+    def to_column_value(self, value: Any) -> bytes:
+        return value if isinstance(value, bytes) else analyzers.column_value(str(value or ""))
+
+    def from_column_value(self, value: Any) -> bytes:
+        return value
+
+
 def text_field() -> TEXT:
-    # Positions (no character ranges): phrases work; highlighting re-segments a small window.
-    return TEXT(analyzer=analyzers.analyzer(), phrase=True, stored=False)
+    # Frequencies for BM25, no positions: phrases are confirmed on the stream, not by positions.
+    return TEXT(analyzer=analyzers.analyzer(), phrase=False, stored=False)
+
+
+def derived_fields() -> dict[str, Any]:
+    return {EXTRA: TermSet(), STREAM: StreamField()}
 
 
 def make_field(kind: str) -> Any:

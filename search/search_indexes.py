@@ -20,6 +20,11 @@ from archive.models import Citation, DocumentStatus, Footnote, Paragraph
 FOOTNOTE_POSITION_BASE = 100_000
 
 
+# Every entry loads its document along: not the document's raw text (tens of kilobytes each, once
+# per paragraph: most of a rebuild's memory and much of its database time).
+_DEFERRED = ("document__raw_text",)
+
+
 def _citations() -> Prefetch:
     return Prefetch("citations", queryset=Citation.objects.only("id", "paragraph_id", "footnote_id", "cited_symbol"))
 
@@ -108,6 +113,7 @@ class ParagraphIndex(BlockIndex, indexes.Indexable):
             Paragraph.objects.current()
             .filter(document__status=DocumentStatus.PUBLISHED)
             .select_related("document")
+            .defer(*_DEFERRED)
             .prefetch_related(_citations())
         )
 
@@ -126,6 +132,7 @@ class FootnoteIndex(BlockIndex, indexes.Indexable):
         return (
             Footnote.objects.filter(document__status=DocumentStatus.PUBLISHED)
             .select_related("document")
+            .defer(*_DEFERRED)
             .prefetch_related(_citations())
         )
 

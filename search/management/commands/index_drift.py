@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from search import indexing
-from search.backends import SearchUnavailable
+from search.backends import SearchUnavailable, StaleIndex
 
 EXAMPLES = 10
 
@@ -54,6 +54,11 @@ class Command(BaseCommand):
         expected = database_entries()
         try:
             actual, duplicates = index_entries()
+        except StaleIndex:
+            # Repairing entry by entry would mix two analyses in one index: only a rebuild helps.
+            raise CommandError(
+                _("检索索引由旧版本写入，格式已过时：请运行 manage.py rebuild_index --noinput 重建。")
+            ) from None
         except SearchUnavailable:
             if not opts["repair"]:
                 raise CommandError(_("检索索引不存在或无法读取；请运行 --repair 或 rebuild_index。")) from None

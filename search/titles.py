@@ -1,0 +1,73 @@
+"""``title:`` queries: which published documents' titles match, resolved in our code for both engines.
+
+A title belongs to a document, not to each of its paragraphs, so it is not indexed once per entry
+(a fifth more postings for a rare query); a ``title:`` part becomes "the entries of these
+documents" instead (``DocIn`` / an Elasticsearch ``terms`` filter on ``doc_id``).  Title semantics
+are those of the text: words (each a word or a part of a word of the title), a prefix, or a quoted
+phrase (the title's stream contains it).
+
+The table (document id → title stream) is small and cached per process like the glossary: a
+change in this process clears it at once, other processes pick it up within :data:`TTL` seconds.
+Words are only cut for titles whose stream contains them, and those cuts are cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from archive.models import Document
+
+from . import analyzers
+
+TTL = 30.0
+_lock = threading.Lock()
+_cached: tuple[float, list[tuple[int, str, str]]] | None = None
+
+
+def _table() -> list[tuple[int, str, str]]:
+    """(document id, title, title stream) of every searchable document."""
+    global _cached
+    now = time.monotonic()
+    cached = _cached
+    if cached is not None and now - cached[0] < TTL:
+        return cached[1]
+    rows = Document.objects.published().with_text().values_list("pk", "title")
+    table = [(pk, title, analyzers.stream(title or "")) for pk, title in rows]
+    with _lock:
+        _cached = (now, table)
+    return table
+
+
+@functools.lru_cache(maxsize=20_000)
+def _terms(title: str) -> frozenset[str]:
+    return frozenset(analyzers.analyze(title).terms)
+
+
+def matching(kind: str, text: str) -> set[int]:
+    """Ids of the documents whose title matches: ``kind`` is words (space-separated), prefix or phrase."""
+    found: set[int] = set()
+    if kind == "phrase":
+        return {pk for pk, _title, s in _table() if text in s}
+    words = text.split()
+    for pk, title, s in _table():
+        if kind == "prefix":
+            if text in s and any(t.startswith(text) for t in _terms(title)):
+                found.add(pk)
+        elif all(w in s for w in words) and _terms(title).issuperset(words):
+            found.add(pk)
+    return found
+
+
+def invalidate(*args: Any, **kwargs: Any) -> None:
+    global _cached
+    with _lock:
+        _cached = None
+
+
+post_save.connect(invalidate, sender=Document, dispatch_uid="search.titles.saved")
+post_delete.connect(invalidate, sender=Document, dispatch_uid="search.titles.deleted")
