@@ -4,10 +4,15 @@ What changes against ``haystack.backends.whoosh_backend`` (site-packages is neve
 
 * **Schema.**  The content field uses :class:`search.analyzers.JiebaTokenizer`; filter fields are
   exact ``ID``/``KEYWORD`` terms; sort keys are column-only fields (no postings).
-* **Bulk indexing.**  ``update()`` with many objects (``rebuild_index``/``update_index``) runs
-  Whoosh's multiprocessing writer in multisegment mode: each forked process segments its share
-  with jieba and writes its own segment, so both cores work.  Every writer reads field lengths
-  once per field instead of once per posting (otherwise half of Whoosh's commit time).
+* **Bulk indexing.**  ``rebuild_index`` and ``update_index`` hand haystack's batches to one
+  *bulk session*: a multiprocessing writer whose forked sub-writers each analyse their share and
+  write one segment for the whole run, so both cores work, the database is read while they do,
+  and the index ends with one segment per core instead of two per batch.  The sub-writers are
+  forked when the index is cleared, before the first batch is loaded, so they do not start with
+  the batch's memory.  The session commits once: when this process next reads or writes the
+  index another way, or when it exits (the command's last step); a crash before that leaves the
+  index as the session found it.  Every writer reads field lengths once per field instead of
+  once per posting (otherwise half of Whoosh's commit time).
 * **Writing under contention.**  Whoosh allows one writer per index.  Every write here waits for
   the lock with back-off instead of failing (haystack's ``remove()`` raises LockError at once and,
   with SILENTLY_FAIL, silently keeps a deleted document in the index).
@@ -25,8 +30,10 @@ What changes against ``haystack.backends.whoosh_backend`` (site-packages is neve
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
@@ -100,7 +107,10 @@ def check_format(path: str) -> None:
 def prepare_entries(index: Any, iterable: Iterable[Any], convert: Callable[[Any], Any]) -> list[dict[str, Any]]:
     """The index entries of ``iterable`` as haystack prepares them, values converted for the engine."""
     docs: list[dict[str, Any]] = []
-    for obj in iterable:
+    objs = list(iterable)
+    if hasattr(index, "attach_citations"):
+        index.attach_citations(objs)
+    for obj in objs:
         try:
             doc = index.full_prepare(obj)
         except SkipDocument:
@@ -176,6 +186,16 @@ _pools: dict[str, _SearcherPool] = {}
 _pools_lock = threading.Lock()
 
 
+# Backends with a bulk session open, committed at exit if nothing committed them before.
+_sessions: set[JiebaWhooshSearchBackend] = set()
+
+
+@atexit.register
+def commit_sessions() -> None:
+    for be in list(_sessions):
+        be.commit_bulk()
+
+
 def _pool_for(path: str) -> _SearcherPool:
     # Per process: a searcher inherited through a fork shares its open files (and their read
     # positions) with the parent, so a forked worker never borrows one.
@@ -197,6 +217,8 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         super().__init__(connection_alias, **connection_options)
         self.workers = int(connection_options.get("WORKERS") or analyzers.worker_count())
         self.lock_timeout = float(connection_options.get("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+        self._bulk: Any = None  # the open bulk session's writer (see module docstring)
+        self._bulk_replace = False
 
     # -- schema ----------------------------------------------------------------------------------
 
@@ -304,6 +326,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         so searchers are kept and only refreshed when a writer has committed a new generation.
         Whoosh searchers are not thread-safe: each is lent to one request at a time.
         """
+        self.commit_bulk()
         ix = self.reading_index()
         pool = _pool_for(self.path)
         try:
@@ -382,6 +405,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         """
         if not self.setup_complete:
             self.setup()
+        self.commit_bulk()
         writer = self.open_writer(self.writable_index(), timeout=timeout)
         try:
             for key in keys:
@@ -403,25 +427,61 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
 
     def _can_fork(self) -> bool:
         # Forking a process that runs other threads (a web server, the index queue) can deadlock
-        # the child on a lock held by a thread that does not exist there.
-        return self.workers > 1 and threading.active_count() == 1 and hasattr(os, "fork")
+        # the child on a lock held by a thread that does not exist there; a worker of haystack's
+        # own ``update_index -k`` would never commit a session (its processes skip atexit).
+        return (
+            self.workers > 1
+            and threading.active_count() == 1
+            and hasattr(os, "fork")
+            and multiprocessing.parent_process() is None
+        )
+
+    def start_bulk(self) -> None:
+        """Open a bulk session now (sub-writers forked while this process is small)."""
+        if self._bulk is None:
+            writer = self.open_parallel_writer()
+            writer.start_tasks()
+            with writer.searcher() as searcher:
+                self._bulk_replace = searcher.doc_count_all() > 0
+            self._bulk = writer
+            _sessions.add(self)
+
+    def commit_bulk(self) -> None:
+        """Commit the bulk session, if one is open: its entries become visible to searches."""
+        writer, self._bulk = self._bulk, None
+        _sessions.discard(self)
+        if writer is None:
+            return
+        try:
+            writer.commit(merge=False)
+        except Exception:
+            # The directory was deleted or damaged under the session: what it wrote is lost, the
+            # index stays as it was (a reader then gets "unavailable", not this error).
+            log.exception("search index bulk load in %s could not be committed", self.path)
+            with contextlib.suppress(Exception):
+                writer.cancel()
 
     def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
-        """Index ``iterable`` (haystack's batches, or generate_corpus's): one commit, one segment per worker.
+        """Index ``iterable`` (haystack's batches, or generate_corpus's).
 
-        Objects are prepared and handed over :data:`CHUNK` at a time, so memory does not grow with
-        the batch; with many objects the work goes to forked sub-writers (:mod:`search.writers`).
+        Many objects go to the bulk session (opened now if need be), committed later as one; a
+        few are written and committed at once.  Objects are prepared :data:`CHUNK` at a time, so
+        memory does not grow with haystack's batch.
         """
         if not self.setup_complete:
             self.setup()
         size = len(iterable) if hasattr(iterable, "__len__") else PARALLEL_MIN
         if not size:
             return
-        bulk = size >= PARALLEL_MIN and self._can_fork()
-        writer = self.open_parallel_writer() if bulk else self.open_writer()
-        # Into an empty index (a rebuild) nothing needs replacing: no look-up per entry.
-        with writer.searcher() as searcher:
-            replace = searcher.doc_count_all() > 0
+        if self._bulk is None and size >= PARALLEL_MIN and self._can_fork():
+            self.start_bulk()
+        session = self._bulk is not None
+        writer = self._bulk if session else self.open_writer()
+        if session:
+            replace = self._bulk_replace
+        else:
+            with writer.searcher() as searcher:  # into an empty index nothing needs replacing
+                replace = searcher.doc_count_all() > 0
         try:
             batch: list[Any] = []
             for obj in iterable:
@@ -431,10 +491,12 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                     batch = []
             self.write_documents(writer, self.prepare_documents(index, batch), replace=replace)
         except BaseException:
+            self._bulk = None
+            _sessions.discard(self)
             writer.cancel()
             raise
-        # Bulk loads keep their large segments as they are; small updates merge small segments.
-        writer.commit(merge=not bulk)
+        if not session:
+            writer.commit()
 
     def remove(self, obj_or_string: Any, commit: bool = True) -> None:
         from haystack.utils import get_identifier
@@ -444,6 +506,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
     def remove_ids(self, ids: Iterable[str]) -> None:
         if not self.setup_complete:
             self.setup()
+        self.commit_bulk()
         writer = self.open_writer()
         try:
             for key in ids:
@@ -459,7 +522,12 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         self.delete_index()
 
     def delete_index(self) -> None:
-        """Empty the index atomically: readers keep the old generation until they refresh."""
+        """Empty the index atomically: readers keep the old generation until they refresh.
+
+        A rebuild fills the index right after (``rebuild_index`` = clear + update): the bulk
+        session opens here, before the first batch is read from the database.
+        """
+        self.commit_bulk()
         try:
             writer = self.open_writer(self.writable_index(), any_format=True)
             writer.commit(mergetype=CLEAR)
@@ -474,8 +542,11 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
             _read_indexes.pop(self.path, None)
         _pool_for(self.path).clear()
         self.setup()
+        if self._can_fork():
+            self.start_bulk()
 
     def optimize(self) -> None:
+        self.commit_bulk()
         writer = self.open_writer()
         writer.commit(optimize=True)
 
@@ -484,6 +555,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
     def search(self, query_string: str, **kwargs: Any) -> Any:
         if not self.setup_complete:
             self.setup()
+        self.commit_bulk()
         # Always the latest generation, even after the directory was replaced under us.
         self.index = self.reading_index()
         return super().search(query_string, **kwargs)

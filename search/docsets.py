@@ -283,7 +283,7 @@ class Leaf:
             found = within
         elif within is not None:
             found &= within
-        data = streams.segment_streams(self.folder, self.reader, STREAM)
+        data = streams.mapped(self.folder, self.reader, STREAM)
         needle = q.needle.encode()
         if found is None:
             return data.scan(needle)
@@ -325,10 +325,9 @@ def _needle_length(q: wq.Query) -> int:
 
 
 def leaves(searcher: Any, folder: str) -> list[Leaf]:
-    subs = getattr(searcher, "subsearchers", None)
-    if subs:
-        return [Leaf(s, offset, folder) for s, offset in subs]
-    return [Leaf(searcher, 0, folder)]
+    """The segments of a searcher; empty ones (a merge of deleted entries leaves such) are skipped."""
+    subs = getattr(searcher, "subsearchers", None) or [(searcher, 0)]
+    return [Leaf(s, offset, folder) for s, offset in subs if s.reader().doc_count_all()]
 
 
 def rank(
@@ -372,6 +371,11 @@ def rank(
                             break
                 if len(kept) == limit:
                     break
+            if len(kept) < limit and len(kept) < len(final):
+                # Entries that matched without holding the term (a phrase confirmed on its stream,
+                # the term only straddling words there) score nothing but are results all the same.
+                seen = {d - off for _score, d in kept}
+                kept += [(0.0, d + off) for d in heapq.nsmallest(limit - len(kept), final - seen)]
             best += kept
             continue
         acc = dict.fromkeys(final, 0.0)

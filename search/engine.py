@@ -62,6 +62,8 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    # Without snippets a page is only where the hits are (API ``snippets=0``: bulk clients).
+    snippets: bool = True
 
     @property
     def has_filters(self) -> bool:
@@ -396,7 +398,10 @@ def fill_page(
 ) -> None:
     """Hits for one page of index entries (haystack's stored fields), in the engine's order."""
     blocks = _fetch_blocks(stored)
-    snippets = snippets_for([(b.text if b is not None else "") for b in blocks], highlight)
+    if outcome.params.snippets:
+        snippets = snippets_for([(b.text if b is not None else "") for b in blocks], highlight)
+    else:
+        snippets = [SafeString("")] * len(blocks)
     for score, block, snip in zip(scores, blocks, snippets, strict=True):
         if block is None:
             continue  # deleted or unpublished since the index last heard of it

@@ -16,7 +16,9 @@ from array import array
 from dataclasses import dataclass
 from typing import Any
 
+from . import streams
 from .docsets import Leaf, field_postings
+from .schema import CITES_LIST
 from .whoosh_internals import numeric_column
 
 # Sort key layout: date (yyyymmdd, 25 bits) | document id (21 bits) | position (17 bits).
@@ -33,11 +35,32 @@ class Arrays:
     year: array
     dtype: array
     yeartype: array
-    newest: array
-    oldest: array
     cites: list[tuple[int, ...]]
     # Entries that cite anything: most do not, and their empty tuples need not be visited.
     citing: set[int]
+    # For the date sort keys, built on the first sorted search (most searches rank by relevance).
+    dates: array
+    docs: array
+    positions: array
+    _keys: tuple[array, array] | None = None
+
+    def _sort_keys(self) -> tuple[array, array]:
+        if self._keys is None:
+            doc_mask, pos_mask = (1 << _DOC_BITS) - 1, (1 << _POS_BITS) - 1
+            low = [(k & doc_mask) << _POS_BITS | (p & pos_mask) for k, p in zip(self.docs, self.positions, strict=True)]
+            shift = _DOC_BITS + _POS_BITS
+            oldest = array("Q", (d << shift | lo for d, lo in zip(self.dates, low, strict=True)))
+            newest = array("Q", ((_MAX_DATE - d) << shift | lo for d, lo in zip(self.dates, low, strict=True)))
+            self._keys = (newest, oldest)
+        return self._keys
+
+    @property
+    def newest(self) -> array:
+        return self._sort_keys()[0]
+
+    @property
+    def oldest(self) -> array:
+        return self._sort_keys()[1]
 
 
 # Codes are process-wide so that counts from different segments add up.
@@ -61,37 +84,28 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value or "")
 
 
-def _build(leaf: Leaf) -> Arrays:
+def _build(leaf: Leaf, path: str) -> Arrays:
     reader = leaf.reader
     n = reader.doc_count_all()
     dates = numeric_column(reader, "sortdate")
-    docs = leaf.doc_keys()
-    positions = numeric_column(reader, "position")
     year = array("H", (min(d // 10000, 65535) for d in dates))
     dtype = array("B", bytes(n))
     cites: list[Any] = [()] * n
-    fields = set(reader.indexed_field_names())
     with _lock:
-        if "doc_type" in fields:
+        if "doc_type" in set(reader.indexed_field_names()):
             for term, ids in field_postings(reader, "doc_type"):
                 code = _code(type_codes, type_values, _text(term))
                 if code >= 1 << TYPE_BITS:
                     raise ValueError("more document types than facets.TYPE_BITS can hold")
                 for d in ids:
                     dtype[d] = code
-        if "cites" in fields:
-            for term, ids in field_postings(reader, "cites"):
-                code = _code(cite_codes, cite_symbols, _text(term))
-                for d in ids:
-                    cites[d] = (*cites[d], code)
-    doc_mask, pos_mask = (1 << _DOC_BITS) - 1, (1 << _POS_BITS) - 1
-    low = [(k & doc_mask) << _POS_BITS | (p & pos_mask) for k, p in zip(docs, positions, strict=True)]
-    shift = _DOC_BITS + _POS_BITS
-    oldest = array("Q", (d << shift | lo for d, lo in zip(dates, low, strict=True)))
-    newest = array("Q", ((_MAX_DATE - d) << shift | lo for d, lo in zip(dates, low, strict=True)))
+        # One column for all cited symbols, not one posting list per symbol.
+        for d, value in streams.mapped(path, reader, CITES_LIST).values():
+            cites[d] = tuple(_code(cite_codes, cite_symbols, symbol) for symbol in value.decode().split(","))
     yeartype = array("I", (y << TYPE_BITS | t for y, t in zip(year, dtype, strict=True)))
     citing = {d for d, c in enumerate(cites) if c}
-    return Arrays(year, dtype, yeartype, newest, oldest, cites, citing)
+    positions = numeric_column(reader, "position")
+    return Arrays(year, dtype, yeartype, cites, citing, dates, leaf.doc_keys(), positions)
 
 
 def arrays_for(leaf: Leaf, path: str) -> Arrays:
@@ -100,7 +114,7 @@ def arrays_for(leaf: Leaf, path: str) -> Arrays:
     key = (path, reader.segment().segment_id(), reader.doc_count_all())
     found = _cache.get(key)
     if found is None:
-        found = _build(leaf)
+        found = _build(leaf, path)
         with _lock:
             _cache[key] = found
     return found

@@ -3,7 +3,8 @@
 Three fields are derived from the block text by our writers (:mod:`search.writers`) rather than
 declared in ``search_indexes.py``: ``text`` holds the words and their parts (with frequencies,
 for BM25; no positions — phrases are confirmed on the stream), ``text_x`` the dictionary words
-that straddle two words, and ``stream`` the phrase stream (:mod:`search.streams`).
+that straddle two words, ``stream`` the phrase stream (:mod:`search.streams`), and
+``cites_list`` the cited symbols again, as a column (for the facet arrays).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, FieldType
 from . import analyzers
 from .streams import StreamColumn
 
-# Derived from ``text`` at write time (see module docstring).
+# Derived at write time (see module docstring).
 EXTRA = "text_x"
 STREAM = "stream"
+CITES_LIST = "cites_list"
 
 # Index field names → Whoosh field kinds (search_indexes.py declares the same names).
 FIELD_SPECS: dict[str, str] = {
@@ -82,8 +84,8 @@ class TermSet(FieldType):
         self.column_type = None
 
 
-class StreamField(FieldType):
-    """The phrase stream, kept as a column only."""
+class BytesField(FieldType):
+    """Bytes kept as a column only (:mod:`search.streams`): the phrase stream, the cited symbols."""
 
     indexed = False
     stored = False
@@ -97,7 +99,7 @@ class StreamField(FieldType):
         self.column_type = StreamColumn()
 
     def to_column_value(self, value: Any) -> bytes:
-        return value if isinstance(value, bytes) else analyzers.column_value(str(value or ""))
+        return value if isinstance(value, bytes) else str(value or "").encode()
 
     def from_column_value(self, value: Any) -> bytes:
         return value
@@ -109,7 +111,7 @@ def text_field() -> TEXT:
 
 
 def derived_fields() -> dict[str, Any]:
-    return {EXTRA: TermSet(), STREAM: StreamField()}
+    return {EXTRA: TermSet(), STREAM: BytesField(), CITES_LIST: BytesField()}
 
 
 def make_field(kind: str) -> Any:

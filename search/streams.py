@@ -1,15 +1,17 @@
-"""The phrase streams of a segment: stored as a Whoosh column, searched memory-mapped.
+"""Byte-string columns read memory-mapped: the phrase streams, and the cited symbols for facets.
 
 Each index entry keeps its block's stream (:func:`search.analyzers.column_value`, UTF-8), so a
 quoted phrase is confirmed by a substring test on bytes — exact, whatever jieba made of the
-words around it.  A UTF-8 substring is a character substring, so no decoding is needed.
+words around it.  A UTF-8 substring is a character substring, so no decoding is needed.  The
+symbols an entry cites are kept the same way, so the facet arrays are built from one column
+instead of one posting list per cited symbol (tens of thousands of them).
 
 On disk (inside the segment's files, written and merged by Whoosh like any column)::
 
-    [streams, concatenated][offsets: uint32 × (documents + 1), little-endian][documents: uint32][MAGIC]
+    [values, concatenated][offsets: uint32 × (documents + 1), little-endian][documents: uint32][MAGIC]
 
-Reading goes around Whoosh: the column's bytes are memory-mapped (:func:`segment_streams`), so
-every server process shares one copy through the page cache and ``mmap.find`` runs in C.
+Reading goes around Whoosh: the column's bytes are memory-mapped (:func:`mapped`), so every
+server process shares one copy through the page cache and ``mmap.find`` runs in C.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import sys
 import threading
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from whoosh import columns
@@ -32,7 +34,7 @@ _FOOTER = struct.Struct("<I8s")
 
 
 class StreamColumn(columns.Column):
-    """A Whoosh column of byte strings in the layout above."""
+    """A Whoosh column of byte strings in the layout above (any byte strings, streams or not)."""
 
     _default = b""
     reversible = False
@@ -90,8 +92,8 @@ class StreamColumn(columns.Column):
             return self._dbfile.get(self._basepos + start, end - start) if end > start else b""
 
 
-class Streams:
-    """One segment's streams, memory-mapped: substring tests without copying or decoding."""
+class MappedColumn:
+    """One segment's column, memory-mapped: substring tests without copying or decoding."""
 
     def __init__(self, path: str, offset: int, length: int) -> None:
         with open(path, "rb") as handle:
@@ -112,6 +114,14 @@ class Streams:
         find, base, off = self._map.find, self.base, self.offsets
         return {d for d in docs if find(needle, base + off[d], base + off[d + 1]) != -1}
 
+    def values(self) -> Iterator[tuple[int, bytes]]:
+        """(document, value) for every document whose value is not empty."""
+        data, base, off = self._map, self.base, self.offsets
+        for d in range(self.count):
+            start, end = off[d], off[d + 1]
+            if end > start:
+                yield d, data[base + start : base + end]
+
     def scan(self, needle: bytes) -> set[int]:
         """Every document whose stream contains ``needle`` (one pass over the segment's streams).
 
@@ -129,16 +139,16 @@ class Streams:
 
 
 _lock = threading.Lock()
-_open: dict[tuple[str, str], Streams] = {}
+_open: dict[tuple[str, str, str], MappedColumn] = {}
 
 
-def segment_streams(folder: str, reader: Any, fieldname: str) -> Streams:
-    """The streams of the segment ``reader`` reads (cached: segments never change)."""
+def mapped(folder: str, reader: Any, fieldname: str) -> MappedColumn:
+    """A column of the segment ``reader`` reads (cached: segments never change)."""
     segment = reader.segment()
-    key = (folder, segment.segment_id())
+    key = (folder, segment.segment_id(), fieldname)
     found = _open.get(key)
     if found is None:
-        found = Streams(*whoosh_internals.column_region(folder, segment, fieldname))
+        found = MappedColumn(*whoosh_internals.column_region(folder, segment, fieldname))
         if found.count != reader.doc_count_all():
             raise ValueError(
                 f"segment {segment.segment_id()}: {found.count} streams for {reader.doc_count_all()} entries"

@@ -189,15 +189,25 @@ def toc_path(ix: Any, generation: int) -> str:
 
 
 class _SubWriterTask(SubWriterTask):
-    """Whoosh's multiprocessing sub-writer, writing its own segment with the given writer class."""
+    """Whoosh's multiprocessing sub-writer, writing its own segment with the given writer class.
+
+    It also stops by itself if the process that started it is gone (killed mid-rebuild), instead
+    of waiting for jobs forever.
+    """
 
     writer_class: type[SegmentWriter] = SegmentWriter
 
     def run(self) -> None:  # SubWriterTask.run's protocol, multisegment mode only
+        parent = os.getppid()
         ix = self.storage.open_index(self.indexname)
         writer = self.writer = self.writer_class(ix, _lk=False, **self.kwargs)
         while self.running:
-            jobinfo = self.jobqueue.get()
+            try:
+                jobinfo = self.jobqueue.get(timeout=5)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    self.running = False
+                continue
             if jobinfo is None:
                 break
             self._process_file(*jobinfo)
@@ -212,7 +222,9 @@ class ParallelWriter(MpWriter):
     """Whoosh's MpWriter in multisegment mode: N forked processes analyse and write N segments.
 
     jieba and Whoosh's posting writer are pure Python, so a second core only helps as a second
-    process doing the whole job for its share of the documents.
+    process doing the whole job for its share of the documents.  :meth:`start_tasks` forks the
+    sub-writers at once (Whoosh forks them at the first document), while the process is still
+    small: a forked process starts with its parent's memory.
     """
 
     def __init__(self, ix: Any, procs: int, writer_class: type[SegmentWriter], **kwargs: Any) -> None:
@@ -222,9 +234,20 @@ class ParallelWriter(MpWriter):
     def _new_task(self) -> SubWriterTask:
         task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True)
         task.writer_class = self.writer_class
+        task.daemon = True
         self.tasks.append(task)
         task.start()
         return task
+
+    def start_tasks(self) -> None:
+        while len(self.tasks) < self.procs:
+            self._new_task()
+
+    def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
+        if self._added_sub or self.tasks:
+            self._commit(mergetype, optimize, merge)
+        else:
+            SegmentWriter.commit(self, mergetype=mergetype, optimize=optimize, merge=merge)
 
     def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
         if self.docbuffer:
@@ -247,7 +270,8 @@ class ParallelWriter(MpWriter):
                 f"a search index sub-writer failed (exit codes {failed}, {len(results)} of "
                 f"{len(self.tasks)} segments written); the index is unchanged"
             )
-        finalsegments += [segment for _run, _fields, segment in results]
+        # A sub-writer that got no documents wrote an empty segment: left out (its files are removed).
+        finalsegments += [segment for _run, _fields, segment in results if segment.doc_count_all()]
         if self._added:
             finalsegments.append(self._finalize_segment())
         else:

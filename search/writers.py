@@ -16,11 +16,11 @@ from whoosh.index import FileIndex, LockError
 from whoosh.writing import SegmentWriter
 
 from . import analyzers
-from .schema import EXTRA, STREAM
+from .schema import CITES_LIST, EXTRA, STREAM
 from .whoosh_internals import ParallelWriter
 
 # Memory for a writer's posting pool before it spills sorted runs to disk.
-POOL_MB = 384
+POOL_MB = 128
 
 
 class _CachedLengths:
@@ -53,6 +53,7 @@ class FastSegmentWriter(SegmentWriter):
             fields["text"] = analysis.terms
             fields[EXTRA] = sorted(analysis.extra)
             fields[STREAM] = analysis.column
+        fields[CITES_LIST] = str(fields.get("cites") or "").encode()
         super().add_document(**fields)
 
     def per_document_reader(self) -> Any:

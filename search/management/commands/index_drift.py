@@ -20,15 +20,24 @@ from search import indexing
 from search.backends import SearchUnavailable, StaleIndex
 
 EXAMPLES = 10
+CHUNK = 2000
 
 
 def database_entries() -> dict[str, tuple[str, int]]:
     """index id → (digest, document id) for everything that should be searchable."""
     expected: dict[str, tuple[str, int]] = {}
     for index in indexing.block_indexes():
-        for obj in index.index_queryset().iterator(chunk_size=2000):
-            data = index.full_prepare(obj)
-            expected[data["id"]] = (data["digest"], obj.document_id)
+        chunk: list = []
+        for obj in [*index.index_queryset().iterator(chunk_size=CHUNK), None]:
+            if obj is not None:
+                chunk.append(obj)
+                if len(chunk) < CHUNK:
+                    continue
+            index.attach_citations(chunk)  # one query per chunk, not one per block
+            for block in chunk:
+                data = index.full_prepare(block)
+                expected[data["id"]] = (data["digest"], block.document_id)
+            chunk = []
     return expected
 
 
