@@ -264,9 +264,10 @@ def _lex(text: str, notes: list[str]) -> list[_Tok]:
         name = _FIELD_ALIASES.get(field_match.group(1).lower()) if field_match else None
         if field_match and not name:
             notes.append(
-                _("不支持字段“%(field)s:”（可用：symbol、year、cites、type、title），已把“%(word)s”按普通检索词检索。")
-                % {"field": field_match.group(1), "word": word}
+                _("不支持字段“%(field)s:”（可用：symbol、year、cites、type、title），只检索了“%(value)s”。")
+                % {"field": field_match.group(1), "value": field_match.group(2)}
             )
+            word = field_match.group(2)
         if field_match and name:
             value = field_match.group(2)
             quoted = False

@@ -28,7 +28,9 @@ path: a changed Whoosh must fail loudly, not answer differently.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
 import queue
 import sys
 from array import array
@@ -42,6 +44,7 @@ from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
+from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
 EXPECTED_VERSION = (2, 7, 4)
@@ -243,6 +246,51 @@ class ParallelWriter(MpWriter):
         while len(self.tasks) < self.procs:
             self._new_task()
 
+    def _put(self, item: Any) -> None:
+        """Queue a job, failing instead of waiting forever if every sub-writer has died."""
+        while True:
+            try:
+                self.jobqueue.put(item, timeout=1)
+                return
+            except queue.Full:
+                if not any(t.is_alive() for t in self.tasks):
+                    raise RuntimeError("every search index sub-writer has stopped") from None
+
+    def _enqueue(self) -> None:  # MpWriter._enqueue, with a put that notices dead sub-writers
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as f:
+            for item in self.docbuffer:
+                pickle.dump(item, f, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self._put((filename, len(self.docbuffer)))
+        self.docbuffer = []
+
+    def _results(self) -> list[Any]:
+        """One result per sub-writer; fewer if one of them died.
+
+        A sub-writer killed while it held the job queue's lock (the OOM killer, a signal) leaves
+        the others waiting on the queue for ever: once one has failed, the rest are stopped.
+        """
+        results: list[Any] = []
+        while len(results) < len(self.tasks):
+            try:
+                results.append(self.resultqueue.get(timeout=1))
+                continue
+            except queue.Empty:
+                pass
+            if any(t.exitcode not in (None, 0) for t in self.tasks):
+                for task in self.tasks:
+                    if task.is_alive():
+                        task.terminate()
+                break
+            if not any(t.is_alive() for t in self.tasks):
+                with contextlib.suppress(queue.Empty):
+                    while True:
+                        results.append(self.resultqueue.get_nowait())
+                break
+        return results
+
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
         if self._added_sub or self.tasks:
             self._commit(mergetype, optimize, merge)
@@ -250,19 +298,17 @@ class ParallelWriter(MpWriter):
             SegmentWriter.commit(self, mergetype=mergetype, optimize=optimize, merge=merge)
 
     def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
-        if self.docbuffer:
-            self._enqueue()
-        for _task in self.tasks:
-            self.jobqueue.put(None)
+        try:
+            if self.docbuffer:
+                self._enqueue()
+            for _task in self.tasks:
+                self._put(None)
+        except RuntimeError:
+            pass  # reported below with the exit codes
         finalsegments = self._merge_segments(mergetype, optimize, merge)
-        results = []
-        for _task in self.tasks:
-            try:
-                results.append(self.resultqueue.get(timeout=3600))
-            except queue.Empty:
-                break
+        results = self._results()
         for task in self.tasks:
-            task.join()
+            task.join(timeout=60)
         failed = [t.exitcode for t in self.tasks if t.exitcode != 0]
         if failed or len(results) != len(self.tasks):
             SegmentWriter.cancel(self)
