@@ -54,11 +54,8 @@ def test_the_pages_first_middle_and_last_over_http(client, indexed_seeds):
     first = pagination(client.get(SEARCH, {"q": "警察"}).content.decode())
     assert first == ["1", "2", "3", "…", str(last)]
     middle = pagination(client.get(SEARCH, {"q": "警察", "page": 5}).content.decode())
-    assert (
-        middle[:2] == ["1", "…"]
-        and middle[2:7] == ["3", "4", "5", "6", "7"]
-        or middle[:6] == ["1", "2", "3", "4", "5", "6"]
-    )
+    assert middle[:7] == ["1", "2", "3", "4", "5", "6", "7"] and middle[-1] == str(last)
+    assert ("…" in middle) == (last > 9)
     end = pagination(client.get(SEARCH, {"q": "警察", "page": last}).content.decode())
     assert end == ["1", "…", str(last - 2), str(last - 1), str(last)]
     html = client.get(SEARCH, {"q": "警察", "page": last}).content.decode()
