@@ -25,7 +25,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -154,11 +154,6 @@ def _postings(leaf: Leaf, fieldname: str, text: Any) -> Postings:
             _key, old = _cache.popitem(last=False)
             _cached_ids -= len(old.ids)
     return found
-
-
-def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[Any, Sequence[int]]]:
-    """(term, local document numbers) for every term of a field, in one pass over its terms (facets)."""
-    return whoosh_internals.field_postings(reader, fieldname)
 
 
 def clear_cache() -> None:
@@ -392,9 +387,10 @@ def rank(
                     if i < n and ids[i] == d:
                         acc[d] += table[codes[i]]
             else:
-                for d, c in zip(ids, codes, strict=True):
-                    if d in acc:
-                        acc[d] += table[c]
+                # The term's scores as a dict built in C, then one pass over the candidates.
+                scored = dict(zip(ids, map(table.__getitem__, codes), strict=True))
+                get = scored.get
+                acc = {d: score + get(d, 0.0) for d, score in acc.items()}
         off = leaf.offset
         best += [(score, d + off) for d, score in heapq.nlargest(limit, acc.items(), key=itemgetter(1))]
     # Ties keep index order (earlier document number first), like Whoosh.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import streams
-from .docsets import Leaf, field_postings
+from .docsets import Leaf
 from .schema import CITES_LIST
 from .whoosh_internals import numeric_column
 
@@ -93,7 +93,8 @@ def _build(leaf: Leaf, path: str) -> Arrays:
     cites: list[Any] = [()] * n
     with _lock:
         if "doc_type" in set(reader.indexed_field_names()):
-            for term, ids in field_postings(reader, "doc_type"):
+            for term in reader.lexicon("doc_type"):  # a handful of types: the public way is fine
+                ids = reader.postings("doc_type", term).all_ids()
                 code = _code(type_codes, type_values, _text(term))
                 if code >= 1 << TYPE_BITS:
                     raise ValueError("more document types than facets.TYPE_BITS can hold")

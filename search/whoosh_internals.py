@@ -6,8 +6,6 @@ the reason it is worth its cost (ARCHITECTURE.md has the same list with figures)
 * :func:`postings` — a term's document numbers and weights a block at a time.  The public way is
   a Python call per posting (``id()``, ``weight()``, ``next()``): three calls for each of millions
   of postings, the bulk of a search's time before this engine cached arrays.
-* :func:`field_postings` — every term of a field with its documents in one pass, reading the
-  postings Whoosh keeps inside its term table (one posting per term for most cited symbols).
 * :func:`numeric_column` and :func:`length_bytes` — a whole per-document column as one array
   (years, sort keys, BM25's field lengths).  The public reader answers one document per call:
   seconds at 10,000 documents, on the first search after every start.
@@ -34,7 +32,6 @@ import pickle
 import queue
 import sys
 from array import array
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 import whoosh
@@ -118,15 +115,6 @@ def postings(reader: Any, fieldname: str, text: Any, weights: bool) -> tuple[arr
             break
         matcher._next_block()
     return ids, out_weights
-
-
-def field_postings(reader: Any, fieldname: str) -> Iterator[tuple[Any, Sequence[int]]]:
-    """(term, document numbers) of every term of a field in one segment, deleted documents included."""
-    for text, info in reader.iter_field(fieldname):
-        if info.is_inlined():
-            yield text, info.inlined_postings()[0]
-        else:
-            yield text, postings(reader, fieldname, text, weights=False)[0]
 
 
 # --- per-document columns ----------------------------------------------------------------------------

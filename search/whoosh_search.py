@@ -27,6 +27,7 @@ from .backends import SearchUnavailable
 from .compiler import TEXT, WhooshBuilder
 from .docsets import Substring
 from .engine import Outcome, SearchParams, compile_query, fill_page, no_results, set_counts
+from .highlight import is_function_character
 from .query import ParsedQuery
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,10 @@ def scoring_terms(q: wq.Query | None) -> list[tuple[str, Any]]:
 
     def walk(node: wq.Query | None) -> None:
         if isinstance(node, wq.Term) and node.fieldname == TEXT:
-            found.append((TEXT, node.text))
+            # 的, 和 … are in nearly every block: required when typed, but no help in ranking, and
+            # scoring their posting lists would cost more than all the other words together.
+            if not is_function_character(node.text):
+                found.append((TEXT, node.text))
         elif isinstance(node, Substring):
             found.extend((TEXT, w) for w in node.words)
         elif isinstance(node, wq.And | wq.Or):

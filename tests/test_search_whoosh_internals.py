@@ -81,13 +81,6 @@ def test_postings_read_a_block_at_a_time_equal_whooshs_own_walk(index, term):
     assert ids  # each term is in the index (one of them in 300 entries: several posting blocks)
 
 
-def test_field_postings_list_every_term_with_its_entries(index):
-    _folder, reader = index
-    ours = {t: list(ids) for t, ids in whoosh_internals.field_postings(reader, "cites")}
-    public = {t: public_postings(reader, "cites", t)[0] for t in reader.lexicon("cites")}
-    assert ours == public and len(ours) == 2
-
-
 def test_whole_columns_equal_the_per_document_answers(index):
     _folder, reader = index
     n = reader.doc_count_all()
