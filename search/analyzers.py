@@ -15,7 +15,9 @@ Three layers, each defined on the previous one, and the same for index and queri
   It also holds, in a field of its own, the dictionary words that straddle two of jieba's words
   (``extra``): together with the words they are *every* dictionary word in the stream, so the
   dictionary words of a phrase are terms every block containing that phrase has — which is how a
-  phrase finds its candidates before the stream confirms it (:func:`phrase_terms`).
+  phrase finds its candidates before the stream confirms it (:func:`phrase_terms`).  The same
+  field holds the character pairs around the commonest function words (员的, 的安): a phrase with
+  的 in it (维和人员的安全) then has candidates as rare as the phrase, not as common as its words.
 
 The jieba dictionary is the module-level one, loaded once per process (:func:`init_jieba`); its
 few words that mix Latin letters or digits with other characters (4S店, C++) are switched off so
@@ -49,6 +51,8 @@ SEP = "|"
 _MAX_SUBWORD = 6
 # Frequency of a UN-dictionary word that names none: beats a split into common parts in context.
 _USER_WORD_FREQ = 1000
+# Function words whose neighbouring characters are indexed as pairs (see module docstring).
+JOINERS = frozenset("的和与在对及")
 _init_lock = threading.Lock()
 _initialised = False
 _NON_ALNUM = re.compile(r"[\W_]+")
@@ -324,6 +328,7 @@ def analyze(text: str) -> Analysis:
                     inside.add((start, end))
                     break
         result.extra.update(w for w, start, end in cut.dictionary if (start, end) not in inside)
+    result.extra.update(joiner_pairs(s))
     # A dictionary word that is a word or a part anywhere in the text is in the text field already.
     result.extra -= {w for w, _s, _e in result.words} | {p for p, _s, _e in result.parts}
     return result
@@ -341,16 +346,30 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
     return [w for w, _s, _e in a.words], [p for p, _s, _e in a.parts]
 
 
+def joiner_pairs(s: str) -> set[str]:
+    """The pairs of characters in ``s`` made of a function word (:data:`JOINERS`) and a neighbour."""
+    pairs: set[str] = set()
+    last = len(s) - 1
+    for i, ch in enumerate(s):
+        if ch in JOINERS:
+            if i > 0 and s[i - 1] != SEP:
+                pairs.add(s[i - 1 : i + 1])
+            if i < last and s[i + 1] != SEP:
+                pairs.add(s[i : i + 2])
+    return pairs
+
+
 def phrase_terms(phrase_needle: str) -> list[str]:
     """Index terms every block whose stream contains ``phrase_needle`` holds (in ``text`` or ``extra``).
 
     Every dictionary word of the needle (the index holds all of a block's dictionary words, see
-    :func:`analyze`), and every run of Latin letters or digits that the needle closes on both
-    sides (a block has the same neighbours around it, so jieba cuts it out whole there too).
-    Empty when the needle has neither: then only scanning the streams can answer.
+    :func:`analyze`), every pair around a function word inside it, and every run of Latin letters
+    or digits that the needle closes on both sides (a block has the same neighbours around it, so
+    jieba cuts it out whole there too).  Empty when the needle has none: then only scanning the
+    streams can answer.
     """
     init_jieba()
-    found: dict[str, None] = {}
+    found: dict[str, None] = dict.fromkeys(sorted(joiner_pairs(phrase_needle)))
     for run, offset in _runs(phrase_needle):
         for word, _s, _e in _words_of(run).dictionary:
             found[word] = None

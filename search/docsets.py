@@ -40,8 +40,8 @@ from .schema import EXTRA, STREAM
 TEXT = "text"
 # Candidate terms a phrase intersects before its streams are read (the rarest ones).
 PHRASE_TERMS = 3
-# Up to this many documents, DocIn unites their doc_id postings; beyond, it scans the segment.
-DOC_TERMS = 200
+# Result sets larger than this are ranked for several terms without scoring every entry.
+THRESHOLD_MIN = 5000
 
 
 class Substring(wq.Query):
@@ -162,10 +162,12 @@ def clear_cache() -> None:
         _cache.clear()
         _lengths.clear()
         _doc_keys.clear()
+        _doc_entries.clear()
         _cached_ids = 0
 
 
 _doc_keys: dict[str, array] = {}
+_doc_entries: dict[str, dict[int, array]] = {}
 
 
 class Leaf:
@@ -199,6 +201,20 @@ class Leaf:
                 _doc_keys[self.segment_id] = found
         return found
 
+    def entries_by_document(self) -> dict[int, array]:
+        """Document id → this segment's entries of that document (built once per segment)."""
+        found = _doc_entries.get(self.segment_id)
+        if found is None:
+            found = {}
+            for d, key in enumerate(self.doc_keys()):
+                entries = found.get(key)
+                if entries is None:
+                    entries = found[key] = array("I")
+                entries.append(d)
+            with _lock:
+                _doc_entries[self.segment_id] = found
+        return found
+
     def postings(self, fieldname: str, text: Any) -> Postings:
         return _postings(self, fieldname, text)
 
@@ -221,13 +237,18 @@ class Leaf:
         if isinstance(q, wq.Every):
             return set(self.universe)
         if isinstance(q, wq.Not):
+            if isinstance(q.query, wq.Term):
+                return self.universe.difference(self.postings(q.query.fieldname, q.query.text).ids)
             return self.universe - self._docs(q.query)
         if isinstance(q, wq.And):
             return self._and(q.subqueries, within)
         if isinstance(q, wq.Or):
             result: set[int] = set()
             for c in q.subqueries:
-                result |= self._docs(c, within)
+                if isinstance(c, wq.Term):
+                    result.update(self.postings(c.fieldname, c.text).ids)
+                else:
+                    result |= self._docs(c, within)
             return result
         if isinstance(q, Prefix):
             result = set()
@@ -235,13 +256,13 @@ class Leaf:
                 result.update(self.postings(q.fieldname, term).ids)
             return result
         if isinstance(q, DocIn):
-            if len(q.ids) <= DOC_TERMS:
-                result = set()
-                for doc_id in q.ids:
-                    result.update(self.postings("doc_id", str(doc_id)).ids)
-                return result
-            ids = q.ids
-            return {d for d, key in enumerate(self.doc_keys()) if key in ids}
+            entries = self.entries_by_document()
+            result = set()
+            for doc_id in q.ids:
+                found = entries.get(doc_id)
+                if found is not None:
+                    result.update(found)
+            return result
         if isinstance(q, wq.NumericRange):
             return set(q.docs(self.searcher))
         raise TypeError(f"search.docsets cannot evaluate {q!r}")
@@ -254,8 +275,20 @@ class Leaf:
         plain = [c for c in positive if not _has_substring(c)]
         phrased = sorted((c for c in positive if _has_substring(c)), key=lambda c: -_needle_length(c))
         result: set[int] | None = within
-        for found in sorted((self._docs(c) for c in plain), key=len):
+        # Terms are intersected straight from their posting arrays (in C), rarest first: no set is
+        # built for a term in most entries (的, 安全理事会), only for the rarest one.
+        terms = sorted(
+            (c for c in plain if isinstance(c, wq.Term)), key=lambda c: len(self.postings(c.fieldname, c.text).ids)
+        )
+        others = [c for c in plain if not isinstance(c, wq.Term)]
+        for found in sorted((self._docs(c) for c in others), key=len):
             result = found if result is None else result & found
+            if not result:
+                return set()
+        for c in terms:
+            ids = self.postings(c.fieldname, c.text).ids
+            # A new set each time: ``within`` belongs to the caller.
+            result = set(ids) if result is None else result.intersection(ids)
             if not result:
                 return set()
         for c in phrased:
@@ -268,7 +301,10 @@ class Leaf:
         for c in negative:
             if not result:
                 break
-            result -= self._docs(c, result)
+            if isinstance(c, wq.Term):
+                result = result.difference(self.postings(c.fieldname, c.text).ids)
+            else:
+                result -= self._docs(c, result)
         return result
 
     def _substring(self, q: Substring, within: set[int] | None) -> set[int]:
@@ -301,6 +337,65 @@ class Leaf:
             if not result:
                 break
         return result or set()
+
+
+def _top_by_threshold(
+    leaf: Leaf, final: set[int], stats: list[tuple[str, Any, float, float]], limit: int, b: float, k1: float
+) -> list[tuple[float, int]]:
+    """The ``limit`` best of a large result set for several terms, without scoring all of it.
+
+    Fagin's threshold algorithm over each term's postings grouped by score code: take the next
+    best group of each term in turn, score the new entries fully (the other terms by binary
+    search), and stop once the ``limit``-th best score is above what any entry not seen yet could
+    reach (the sum of each term's next group score).  Entries holding none of the terms score 0
+    and fill the page last, in index order.
+    """
+    terms = []
+    for fieldname, text, idf, avgfl in stats:
+        p = leaf.postings(fieldname, text)
+        if not p.codes:
+            continue
+        groups = p.by_code()
+        table = {c: bm25(idf, c >> 8, byte_to_length(c & 255), avgfl, b, k1) for c in groups}
+        terms.append((p.ids, p.codes, groups, table, sorted(groups, key=table.__getitem__, reverse=True)))
+    heap: list[tuple[float, int]] = []  # (score, -docnum): the worst of the best at heap[0]
+    seen: set[int] = set()
+    pointers = [0] * len(terms)
+
+    def score(d: int) -> float:
+        total = 0.0
+        for ids, codes, _groups, table, _order in terms:
+            i = bisect_left(ids, d)
+            if i < len(ids) and ids[i] == d:
+                total += table[codes[i]]
+        return total
+
+    while True:
+        for t, (ids, _codes, groups, _table, order) in enumerate(terms):
+            if pointers[t] >= len(order):
+                continue
+            code = order[pointers[t]]
+            pointers[t] += 1
+            for i in groups[code]:
+                d = ids[i]
+                if d in final and d not in seen:
+                    seen.add(d)
+                    item = (score(d), -d)
+                    if len(heap) < limit:
+                        heapq.heappush(heap, item)
+                    elif item > heap[0]:
+                        heapq.heapreplace(heap, item)
+        bound = sum(
+            table[order[i]] for (_ids, _c, _g, table, order), i in zip(terms, pointers, strict=True) if i < len(order)
+        )
+        exhausted = all(i >= len(order) for (*_rest, order), i in zip(terms, pointers, strict=True))
+        if exhausted or (len(heap) == limit and heap[0][0] > bound):
+            break
+    off = leaf.offset
+    found = [(sc, -neg + off) for sc, neg in sorted(heap, reverse=True)]
+    if len(found) < limit:
+        found += [(0.0, d + off) for d in heapq.nsmallest(limit - len(found), final - seen)]
+    return found
 
 
 def _has_substring(q: wq.Query) -> bool:
@@ -372,6 +467,9 @@ def rank(
                 seen = {d - off for _score, d in kept}
                 kept += [(0.0, d + off) for d in heapq.nsmallest(limit - len(kept), final - seen)]
             best += kept
+            continue
+        if len(final) > THRESHOLD_MIN:
+            best += _top_by_threshold(leaf, final, stats, limit, b, k1)
             continue
         acc = dict.fromkeys(final, 0.0)
         for fieldname, text, idf, avgfl in stats:

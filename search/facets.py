@@ -11,6 +11,7 @@ keyed by segment id and only new segments cost anything after a live update.
 
 from __future__ import annotations
 
+import heapq
 import threading
 from array import array
 from dataclasses import dataclass
@@ -61,6 +62,35 @@ class Arrays:
     @property
     def oldest(self) -> array:
         return self._sort_keys()[1]
+
+    _orders: dict[bool, array] | None = None
+
+    def order(self, oldest: bool) -> array:
+        """The segment's entries in date order (ties: a document's blocks in reading order)."""
+        if self._orders is None:
+            self._orders = {}
+        found = self._orders.get(oldest)
+        if found is None:
+            key = self.oldest if oldest else self.newest
+            found = self._orders[oldest] = array("I", sorted(range(len(key)), key=key.__getitem__))
+        return found
+
+    def first(self, final: set[int], n: int, oldest: bool = False) -> list[int]:
+        """The ``n`` newest (or oldest) entries of ``final``.
+
+        A large result set is read off the segment's order until ``n`` are found (a few dozen
+        entries for tens of thousands of results); a small one is sorted by its keys.
+        """
+        key = self.oldest if oldest else self.newest
+        if len(final) * 64 < len(key):
+            return heapq.nsmallest(n, final, key=key.__getitem__)
+        found: list[int] = []
+        for d in self.order(oldest):
+            if d in final:
+                found.append(d)
+                if len(found) == n:
+                    break
+        return found
 
 
 # Codes are process-wide so that counts from different segments add up.

@@ -50,17 +50,16 @@ def _terms(title: str) -> frozenset[str]:
 
 def matching(kind: str, text: str) -> set[int]:
     """Ids of the documents whose title matches: ``kind`` is words (space-separated), prefix or phrase."""
-    found: set[int] = set()
+    table = _table()
     if kind == "phrase":
-        return {pk for pk, _title, s in _table() if text in s}
+        return {pk for pk, _title, s in table if text in s}
     words = text.split()
-    for pk, title, s in _table():
-        if kind == "prefix":
-            if text in s and any(t.startswith(text) for t in _terms(title)):
-                found.add(pk)
-        elif all(w in s for w in words) and _terms(title).issuperset(words):
-            found.add(pk)
-    return found
+    # Cut words only for titles whose stream has the characters at all (a few of thousands).
+    first = text if kind == "prefix" else max(words, key=len)
+    candidates = [(pk, title) for pk, title, s in table if first in s]
+    if kind == "prefix":
+        return {pk for pk, title in candidates if any(t.startswith(text) for t in _terms(title))}
+    return {pk for pk, title in candidates if _terms(title).issuperset(words)}
 
 
 def invalidate(*args: Any, **kwargs: Any) -> None:

@@ -168,8 +168,9 @@ def _execute(
     else:
         candidates: list[tuple[int, int]] = []
         for seg in segments:
-            key = seg.arrays.oldest if params.sort == "oldest" else seg.arrays.newest
-            nearest = heapq.nsmallest(end, seg.final, key=key.__getitem__)
+            oldest = params.sort == "oldest"
+            key = seg.arrays.oldest if oldest else seg.arrays.newest
+            nearest = seg.arrays.first(seg.final, end, oldest)
             candidates += [(key[d], d + seg.leaf.offset) for d in nearest]
         page_docs = [d for _key, d in heapq.nsmallest(end, candidates)][start:end]
 

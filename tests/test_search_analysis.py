@@ -70,6 +70,9 @@ def test_phrase_terms_are_terms_every_block_containing_the_phrase_holds():
     needle = analyzers.needle("维和人员的安全")
     assert set(analyzers.phrase_terms(needle)) >= {"维和人员", "安全"}
     assert "的" not in analyzers.phrase_terms(needle)  # one character: not a dictionary word
+    # The pairs around a function word are terms too, rarer than the words around them.
+    assert {"员的", "的安"} <= set(analyzers.phrase_terms(needle))
+    assert {"员的", "的安"} <= analyzers.analyze("保障维和人员的安全").extra
     # A run of digits closed on both sides inside the phrase is cut out whole in every block.
     assert {"2518", "2020"} <= set(analyzers.phrase_terms(analyzers.needle("第2518(2020)号决议")))
     # At the phrase's edge it may continue in the block (25189): not a term.
