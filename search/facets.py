@@ -39,29 +39,35 @@ class Arrays:
     cites: list[tuple[int, ...]]
     # Entries that cite anything: most do not, and their empty tuples need not be visited.
     citing: set[int]
-    # For the date sort keys, built on the first sorted search (most searches rank by relevance).
+    # For the date sort keys: newest first is built by the warm-up (searches without words and
+    # prefix searches come in date order), oldest first on the first search that asks for it.
     dates: array
     docs: array
     positions: array
-    _keys: tuple[array, array] | None = None
+    _keys: dict[bool, array] | None = None
 
-    def _sort_keys(self) -> tuple[array, array]:
+    def _sort_keys(self, oldest: bool) -> array:
         if self._keys is None:
+            self._keys = {}
+        found = self._keys.get(oldest)
+        if found is None:
             doc_mask, pos_mask = (1 << _DOC_BITS) - 1, (1 << _POS_BITS) - 1
             low = [(k & doc_mask) << _POS_BITS | (p & pos_mask) for k, p in zip(self.docs, self.positions, strict=True)]
             shift = _DOC_BITS + _POS_BITS
-            oldest = array("Q", (d << shift | lo for d, lo in zip(self.dates, low, strict=True)))
-            newest = array("Q", ((_MAX_DATE - d) << shift | lo for d, lo in zip(self.dates, low, strict=True)))
-            self._keys = (newest, oldest)
-        return self._keys
+            if oldest:
+                found = array("Q", (d << shift | lo for d, lo in zip(self.dates, low, strict=True)))
+            else:
+                found = array("Q", ((_MAX_DATE - d) << shift | lo for d, lo in zip(self.dates, low, strict=True)))
+            self._keys[oldest] = found
+        return found
 
     @property
     def newest(self) -> array:
-        return self._sort_keys()[0]
+        return self._sort_keys(False)
 
     @property
     def oldest(self) -> array:
-        return self._sort_keys()[1]
+        return self._sort_keys(True)
 
     _orders: dict[bool, array] | None = None
 

@@ -37,10 +37,16 @@ def _table() -> list[tuple[int, str, str]]:
     if cached is not None and now - cached[0] < TTL:
         return cached[1]
     rows = Document.objects.published().with_text().values_list("pk", "title")
-    table = [(pk, title, analyzers.stream(title or "")) for pk, title in rows]
+    # Re-read every TTL seconds; the streams of titles seen before are not computed again.
+    table = [(pk, title, _stream(title or "")) for pk, title in rows]
     with _lock:
         _cached = (now, table)
     return table
+
+
+@functools.lru_cache(maxsize=50_000)
+def _stream(title: str) -> str:
+    return analyzers.stream(title)
 
 
 @functools.lru_cache(maxsize=20_000)
