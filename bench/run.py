@@ -234,32 +234,38 @@ def report(results: list[dict[str, Any]], command: str, rounds: int) -> None:
         said = "results" if c["status"] == 200 else f"{c['status']} “getting ready”"
         return f"{c['ms']} ms ({said}); results after {c['until_results_ms']} ms"
 
+    # The goals are set at the largest corpus (10,000 documents); smaller ones are for comparison.
+    largest = [max(results, key=lambda r: r["documents"])]
+
+    def goal(label: str, fn: Any) -> str:
+        return f"| {label} | " + " | ".join(fn(r) for r in largest) + " |"
+
     goals = [
-        head,
-        rule,
-        row(
+        f"| goal (issue 13) | {largest[0]['documents']:,} documents |",
+        "|---|---|",
+        goal(
             f"every class p95 ≤ {P95_GOAL_MS} ms over HTTP (worst class)",
             lambda r: f"{_yes(worst(r)[1] <= P95_GOAL_MS)} ({worst(r)[0]}: {worst(r)[1]} ms)",
         ),
-        row(
+        goal(
             f"no class above {RATIO_GOAL}× the median class p95",
             lambda r: (
                 f"{_yes(max(r['ratio_to_median'].values()) <= RATIO_GOAL)} "
                 f"(max {max(r['ratio_to_median'].values())}×, median {r['median_class_p95_ms']} ms)"
             ),
         ),
-        row(
+        goal(
             f"rebuild ≥ {REBUILD_GOAL:,} entries/s (`manage.py rebuild_index`, wall clock incl. start-up)",
             lambda r: f"{_yes(r['rebuild_entries_per_s'] >= REBUILD_GOAL)} ({r['rebuild_entries_per_s']:,}/s)",
         ),
-        row(
+        goal(
             "peak memory of the rebuild's process tree ≤ 1 GB (summed RSS / summed PSS)",
             lambda r: (
                 f"{_yes(r['rebuild']['peak_rss_mb'] <= MEMORY_GOAL_MB)} "
                 f"({r['rebuild']['peak_rss_mb']} / {r['rebuild']['peak_pss_mb']} MB)"
             ),
         ),
-        row(
+        goal(
             f"first search after a cold start ≤ {COLD_GOAL_MS} ms, or it says it is getting ready",
             lambda r: _yes(r["cold"]["status"] == 503 or r["cold"]["ms"] <= COLD_GOAL_MS) + f" ({cold(r)})",
         ),
@@ -333,7 +339,7 @@ rounds of the {len(QUERIES)} query classes of bench/search_queries.py after twic
 as there are workers (each worker process fills its own caches).  The machine has 2 cores shared with other work: the load average at the rebuild's start
 is recorded, and CPU seconds are given beside wall-clock seconds.
 
-Goals (issue 13):
+Goals (issue 13, at the largest corpus):
 
 {nl.join(goals)}
 

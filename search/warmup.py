@@ -19,7 +19,7 @@ import time
 log = logging.getLogger(__name__)
 
 # How long a search waits for a warm-up in progress before the page says "getting ready".
-WAIT = 0.8
+WAIT = 0.5
 _started = threading.Event()
 _done = threading.Event()
 _lock = threading.Lock()
