@@ -20,7 +20,7 @@ What changes against ``haystack.backends.whoosh_backend`` (site-packages is neve
   the directory under readers' feet; only an unreadable index is removed from disk.
 * **Reading.**  :meth:`reading_index` never creates an index: a missing or corrupt one raises
   :class:`SearchUnavailable`, which the views turn into "temporarily unavailable".
-* **Format.**  A file beside the index (:data:`FORMAT_FILE`) names the analysis it was written
+* **Format.**  A file beside the index (:data:`search.index_files.FORMAT_FILE`) names the analysis it was written
   with (:func:`search.analyzers.fingerprint`: format version, jieba, UN vocabulary).  An index
   written another way is *stale*: searching it would give wrong phrase answers, so search says
   "unavailable", writes are refused, and the log says to run ``rebuild_index``.
@@ -53,6 +53,17 @@ from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
 from . import analyzers, whoosh_internals
+from .index_files import (
+    SearchUnavailable,
+    StaleIndex,
+    check_format,
+    file_storage,
+    pool_for,
+    read_indexes,
+    read_lock,
+    toc_stamp,
+    write_format,
+)
 from .schema import FIELD_SPECS, derived_fields, make_field
 from .writers import POOL_MB, FastSegmentWriter, parallel_writer, retry
 
@@ -64,44 +75,6 @@ PARALLEL_MIN = 1500
 DEFAULT_LOCK_TIMEOUT = 60.0
 # Objects prepared and handed to the writer at a time (bounds the memory of a bulk load).
 CHUNK = 2000
-FORMAT_FILE = "ARCHIVE_INDEX_FORMAT"
-
-
-class SearchUnavailable(Exception):
-    """The index is missing, unreadable or locked for too long; the interface says so politely."""
-
-
-class StaleIndex(SearchUnavailable):
-    """The index was written with another analysis (an older version, another dictionary)."""
-
-
-def read_format(path: str) -> str | None:
-    try:
-        with open(os.path.join(path, FORMAT_FILE), encoding="utf-8") as handle:
-            return handle.read().strip()
-    except OSError:
-        return None
-
-
-def write_format(path: str) -> None:
-    target = os.path.join(path, FORMAT_FILE)
-    with open(target + ".tmp", "w", encoding="utf-8") as handle:
-        handle.write(analyzers.fingerprint() + "\n")
-    os.replace(target + ".tmp", target)
-
-
-def check_format(path: str) -> None:
-    """Raise :class:`StaleIndex` unless the index at ``path`` was written with this analysis."""
-    found, wanted = read_format(path), analyzers.fingerprint()
-    if found != wanted:
-        log.error(
-            "search index at %s was written with analysis %s, this version needs %s: run "
-            "`manage.py rebuild_index --noinput`",
-            path,
-            found or "of an older version",
-            wanted,
-        )
-        raise StaleIndex(f"index format {found!r}, expected {wanted!r}: run rebuild_index")
 
 
 def prepare_entries(index: Any, iterable: Iterable[Any], convert: Callable[[Any], Any]) -> list[dict[str, Any]]:
@@ -121,71 +94,7 @@ def prepare_entries(index: Any, iterable: Iterable[Any], convert: Callable[[Any]
     return docs
 
 
-def _file_storage(path: str) -> FileStorage:
-    # Without mmap: Whoosh copies every memory-mapped segment file it opens into a BytesIO, so
-    # each open searcher held a private copy of the whole index (500 MB at 10,000 documents).
-    # Plain reads through the page cache measured as fast.
-    return FileStorage(path, supports_mmap=False)
-
-
-class _SearcherPool:
-    """Idle searchers of one index directory, each tagged with the table of contents it read.
-
-    The tag is (generation, inode and mtime of the TOC file): a generation number alone is not
-    enough, because an index deleted and rebuilt from scratch counts generations from zero again.
-    """
-
-    def __init__(self, size: int = 8) -> None:
-        self.size = size
-        self._idle: list[tuple[tuple[int, int, int], Searcher]] = []
-        self._lock = threading.Lock()
-
-    def take(self, stamp: tuple[int, int, int]) -> Searcher | None:
-        stale: list[Searcher] = []
-        found: Searcher | None = None
-        with self._lock:
-            while self._idle and found is None:
-                tag, searcher = self._idle.pop()
-                if tag == stamp:
-                    found = searcher
-                else:
-                    stale.append(searcher)
-        for searcher in stale:
-            with contextlib.suppress(Exception):
-                searcher.close()
-        return found
-
-    def give(self, stamp: tuple[int, int, int], searcher: Searcher) -> None:
-        with self._lock:
-            if len(self._idle) < self.size:
-                self._idle.append((stamp, searcher))
-                return
-        searcher.close()
-
-    def clear(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for _stamp, searcher in idle:
-            with contextlib.suppress(Exception):
-                searcher.close()
-
-
-def _toc_stamp(ix: FileIndex) -> tuple[int, int, int]:
-    """Identity of the index's current table of contents (see _SearcherPool)."""
-    gen = ix.latest_generation()
-    if gen < 0:
-        raise whoosh_index.EmptyIndexError("no table of contents")
-    st = os.stat(whoosh_internals.toc_path(ix, gen))
-    return gen, st.st_ino, st.st_mtime_ns
-
-
 _schemas: dict[str, tuple[str, Schema]] = {}
-_read_indexes: dict[str, FileIndex] = {}
-_read_lock = threading.Lock()
-_pools: dict[str, _SearcherPool] = {}
-_pools_lock = threading.Lock()
-
-
 # Backends with a bulk session open, committed at exit if nothing committed them before.
 _sessions: set[JiebaWhooshSearchBackend] = set()
 
@@ -194,17 +103,6 @@ _sessions: set[JiebaWhooshSearchBackend] = set()
 def commit_sessions() -> None:
     for be in list(_sessions):
         be.commit_bulk()
-
-
-def _pool_for(path: str) -> _SearcherPool:
-    # Per process: a searcher inherited through a fork shares its open files (and their read
-    # positions) with the parent, so a forked worker never borrows one.
-    key = f"{os.getpid()}:{path}"
-    with _pools_lock:
-        pool = _pools.get(key)
-        if pool is None:
-            pool = _pools[key] = _SearcherPool()
-        return pool
 
 
 # --- the backend -------------------------------------------------------------------------------------
@@ -266,7 +164,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
 
     def _storage(self) -> FileStorage:
         os.makedirs(self.path, exist_ok=True)
-        return _file_storage(self.path)
+        return file_storage(self.path)
 
     def writable_index(self) -> FileIndex:
         """The index, created empty (under the write lock) if there is none yet."""
@@ -297,25 +195,25 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
             lock.release()
 
     def index_exists(self) -> bool:
-        return os.path.isdir(self.path) and _file_storage(self.path).index_exists()
+        return os.path.isdir(self.path) and file_storage(self.path).index_exists()
 
     def reading_index(self) -> FileIndex:
         """The current index for searching; SearchUnavailable if it is missing or unreadable."""
         _name, schema = self.get_schema()
-        with _read_lock:
+        with read_lock:
             try:
                 if not os.path.isdir(self.path):
                     raise SearchUnavailable("index directory missing")
-                ix = _read_indexes.get(self.path)
+                ix = read_indexes.get(self.path)
                 if ix is None:
                     whoosh_internals.check()
                     check_format(self.path)
-                    ix = _read_indexes[self.path] = _file_storage(self.path).open_index(schema=schema)
+                    ix = read_indexes[self.path] = file_storage(self.path).open_index(schema=schema)
                 return ix
             except SearchUnavailable:
                 raise
             except Exception as exc:  # EmptyIndexError, OSError, unpickling garbage, ...
-                _read_indexes.pop(self.path, None)
+                read_indexes.pop(self.path, None)
                 raise SearchUnavailable(f"index unreadable: {exc!r}") from exc
 
     @contextlib.contextmanager
@@ -328,21 +226,21 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         """
         self.commit_bulk()
         ix = self.reading_index()
-        pool = _pool_for(self.path)
+        pool = pool_for(self.path)
         try:
-            stamp = _toc_stamp(ix)
+            stamp = toc_stamp(ix)
             searcher = pool.take(stamp)
             if searcher is None:
                 check_format(self.path)  # a new generation: perhaps written by another version
                 searcher = ix.searcher()
         except StaleIndex:
-            with _read_lock:
-                _read_indexes.pop(self.path, None)
+            with read_lock:
+                read_indexes.pop(self.path, None)
             pool.clear()
             raise
         except Exception as exc:
-            with _read_lock:
-                _read_indexes.pop(self.path, None)
+            with read_lock:
+                read_indexes.pop(self.path, None)
             pool.clear()
             raise SearchUnavailable(f"index unreadable: {exc!r}") from exc
         try:
@@ -538,9 +436,9 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
             # Unreadable index: the only way back is a fresh directory.
             log.warning("search index at %s is unreadable; recreating it", self.path, exc_info=True)
             shutil.rmtree(self.path, ignore_errors=True)
-        with _read_lock:
-            _read_indexes.pop(self.path, None)
-        _pool_for(self.path).clear()
+        with read_lock:
+            read_indexes.pop(self.path, None)
+        pool_for(self.path).clear()
         self.setup()
         if self._can_fork():
             self.start_bulk()

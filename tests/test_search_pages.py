@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from search import backends, warmup
+from search import index_files, warmup
 from search.views import page_numbers
 from tests import test_search_fixtures as fx
 from tests.test_search_fixtures import build_index, index_path
@@ -140,9 +140,9 @@ def test_the_warm_up_builds_what_the_first_search_needs(indexed_seeds):
 
 def test_an_index_of_another_format_is_refused_loudly_until_rebuilt(client, db, seeds, fresh_index, caplog):
     build_index()
-    (index_path() / backends.FORMAT_FILE).write_text("1-written-by-an-older-version\n")
-    backends._read_indexes.clear()
-    backends._pool_for(str(index_path())).clear()
+    (index_path() / index_files.FORMAT_FILE).write_text("1-written-by-an-older-version\n")
+    index_files.read_indexes.clear()
+    index_files.pool_for(str(index_path())).clear()
     response = client.get(SEARCH, {"q": "警察"})
     assert response.status_code == 503 and "检索暂时不可用" in response.content.decode()
     assert "rebuild_index" in caplog.text
@@ -154,7 +154,7 @@ def test_an_index_of_another_format_is_refused_loudly_until_rebuilt(client, db, 
 
 def test_an_index_without_a_format_file_is_an_old_one(client, db, seeds, fresh_index):
     build_index()
-    (index_path() / backends.FORMAT_FILE).unlink()
-    backends._read_indexes.clear()
-    backends._pool_for(str(index_path())).clear()
+    (index_path() / index_files.FORMAT_FILE).unlink()
+    index_files.read_indexes.clear()
+    index_files.pool_for(str(index_path())).clear()
     assert client.get(SEARCH, {"q": "警察"}).status_code == 503
