@@ -45,28 +45,48 @@ FIELD_SPECS: dict[str, str] = {
 }
 
 
-class SortColumn(FieldType):
-    """A per-document integer kept only as a column (sort keys): no postings, no stored value.
-
-    A NUMERIC field would also index eight tiered terms per value for range queries nobody runs.
-    """
+class ColumnOnly(FieldType):
+    """A value kept per entry as a column only: no postings, no stored value."""
 
     indexed = False
     stored = False
     scorable = False
     unique = False
 
-    def __init__(self) -> None:
+    def __init__(self, column: columns.Column) -> None:
         self.format = None
         self.analyzer = None
         self.vector = None
-        self.column_type = columns.NumericColumn("I", default=0)
+        self.column_type = column
+
+
+class SortColumn(ColumnOnly):
+    """A per-document integer (sort keys).
+
+    A NUMERIC field would also index eight tiered terms per value for range queries nobody runs.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(columns.NumericColumn("I", default=0))
 
     def to_column_value(self, value: Any) -> int:
         return int(value or 0)
 
     def from_column_value(self, value: Any) -> int:
         return int(value)
+
+
+class BytesField(ColumnOnly):
+    """Bytes (:mod:`search.streams`): the phrase stream, the cited symbols."""
+
+    def __init__(self) -> None:
+        super().__init__(StreamColumn())
+
+    def to_column_value(self, value: Any) -> bytes:
+        return value if isinstance(value, bytes) else str(value or "").encode()
+
+    def from_column_value(self, value: Any) -> bytes:
+        return value
 
 
 class TermSet(FieldType):
@@ -82,27 +102,6 @@ class TermSet(FieldType):
         self.analyzer = IDTokenizer()
         self.vector = None
         self.column_type = None
-
-
-class BytesField(FieldType):
-    """Bytes kept as a column only (:mod:`search.streams`): the phrase stream, the cited symbols."""
-
-    indexed = False
-    stored = False
-    scorable = False
-    unique = False
-
-    def __init__(self) -> None:
-        self.format = None
-        self.analyzer = None
-        self.vector = None
-        self.column_type = StreamColumn()
-
-    def to_column_value(self, value: Any) -> bytes:
-        return value if isinstance(value, bytes) else str(value or "").encode()
-
-    def from_column_value(self, value: Any) -> bytes:
-        return value
 
 
 def text_field() -> TEXT:

@@ -14,34 +14,26 @@ Words are only cut for titles whose stream contains them, and those cuts are cac
 from __future__ import annotations
 
 import functools
-import threading
-import time
-from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
 from archive.models import Document
 
 from . import analyzers
+from .refreshing import Refreshing
 
 TTL = 30.0
-_lock = threading.Lock()
-_cached: tuple[float, list[tuple[int, str, str]]] | None = None
 
 
-def _table() -> list[tuple[int, str, str]]:
+def _load() -> list[tuple[int, str, str]]:
     """(document id, title, title stream) of every searchable document."""
-    global _cached
-    now = time.monotonic()
-    cached = _cached
-    if cached is not None and now - cached[0] < TTL:
-        return cached[1]
     rows = Document.objects.published().with_text().values_list("pk", "title")
     # Re-read every TTL seconds; the streams of titles seen before are not computed again.
-    table = [(pk, title, _stream(title or "")) for pk, title in rows]
-    with _lock:
-        _cached = (now, table)
-    return table
+    return [(pk, title, _stream(title or "")) for pk, title in rows]
+
+
+_titles = Refreshing(_load, TTL)
+invalidate = _titles.invalidate
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -56,7 +48,7 @@ def _terms(title: str) -> frozenset[str]:
 
 def matching(kind: str, text: str) -> set[int]:
     """Ids of the documents whose title matches: ``kind`` is words (space-separated), prefix or phrase."""
-    table = _table()
+    table = _titles.get()
     if kind == "phrase":
         return {pk for pk, _title, s in table if text in s}
     words = text.split()
@@ -66,12 +58,6 @@ def matching(kind: str, text: str) -> set[int]:
     if kind == "prefix":
         return {pk for pk, title in candidates if any(t.startswith(text) for t in _terms(title))}
     return {pk for pk, title in candidates if _terms(title).issuperset(words)}
-
-
-def invalidate(*args: Any, **kwargs: Any) -> None:
-    global _cached
-    with _lock:
-        _cached = None
 
 
 post_save.connect(invalidate, sender=Document, dispatch_uid="search.titles.saved")
