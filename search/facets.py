@@ -1,9 +1,11 @@
 """Per-segment arrays behind facet counts and date sorting, read once per segment and cached.
 
-For every index entry of a segment: its year, its document type (as a small code), two sort keys
-(newest first, oldest first; ties keep a document's blocks together in reading order) and the
-codes of the symbols it cites.  Counting a facet over a result set is then ``Counter(map(...))``
-over these arrays, in C, instead of a Whoosh column lookup per matching entry.
+For every index entry of a segment: its year, its document type (as a small code) and the codes
+of the symbols it cites (from the ``cites_list`` column, one read for the segment); the date sort
+keys and orders (newest first, oldest first; ties keep a document's blocks together in reading
+order) are built when first needed — newest first by the warm-up.  Counting a facet over a result
+set is then ``Counter(map(...))`` over these arrays, in C, instead of a Whoosh column lookup per
+matching entry.
 
 Segments never change once written (deletions are handled by the result sets), so the arrays are
 keyed by segment id and only new segments cost anything after a live update.
