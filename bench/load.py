@@ -144,7 +144,7 @@ def main() -> None:
     }
     body = f"""
 gunicorn, 4 workers, SQLite, {args.synthetic + 5} documents; wrk 2 threads, {args.connections} connections,
-{args.duration} s; mix of {len(paths)} URLs (document pages, paragraph pages, 12 searches, search
+{args.duration} s; mix of {len(paths)} URLs (document pages, paragraph pages, {len(QUERIES)} searches, search
 API, document API), cycled in a fixed shuffled order.
 
 | load | requests | throughput | p50 | p99 | errors |

@@ -87,7 +87,8 @@ class Archive:
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if self.get("/")[0] == 200:
+            # Up, and its search warmed: a worker still warming answers 503 "getting ready".
+            if self.get("/")[0] == 200 and self.get("/search/?q=%E8%AD%A6%E5%AF%9F")[0] != 503:
                 return
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not start")

@@ -4,10 +4,15 @@ What changes against ``haystack.backends.whoosh_backend`` (site-packages is neve
 
 * **Schema.**  The content field uses :class:`search.analyzers.JiebaTokenizer`; filter fields are
   exact ``ID``/``KEYWORD`` terms; sort keys are column-only fields (no postings).
-* **Bulk indexing.**  ``update()`` with many objects (``rebuild_index``/``update_index``) runs
-  Whoosh's multiprocessing writer in multisegment mode: each forked process segments its share
-  with jieba and writes its own segment, so both cores work.  Every writer reads field lengths
-  once per field instead of once per posting (otherwise half of Whoosh's commit time).
+* **Bulk indexing.**  ``rebuild_index`` and ``update_index`` hand haystack's batches to one
+  *bulk session*: a multiprocessing writer whose forked sub-writers each analyse their share and
+  write one segment for the whole run, so both cores work, the database is read while they do,
+  and the index ends with one segment per core instead of two per batch.  The sub-writers are
+  forked when the index is cleared, before the first batch is loaded, so they do not start with
+  the batch's memory.  The session commits once: when this process next reads or writes the
+  index another way, or when it exits (the command's last step); a crash before that leaves the
+  index as the session found it.  Every writer reads field lengths once per field instead of
+  once per posting (otherwise half of Whoosh's commit time).
 * **Writing under contention.**  Whoosh allows one writer per index.  Every write here waits for
   the lock with back-off instead of failing (haystack's ``remove()`` raises LockError at once and,
   with SILENTLY_FAIL, silently keeps a deleted document in the index).
@@ -15,14 +20,20 @@ What changes against ``haystack.backends.whoosh_backend`` (site-packages is neve
   the directory under readers' feet; only an unreadable index is removed from disk.
 * **Reading.**  :meth:`reading_index` never creates an index: a missing or corrupt one raises
   :class:`SearchUnavailable`, which the views turn into "temporarily unavailable".
+* **Format.**  A file beside the index (:data:`search.index_files.FORMAT_FILE`) names the analysis it was written
+  with (:func:`search.analyzers.fingerprint`: format version, jieba, UN vocabulary).  An index
+  written another way is *stale*: searching it would give wrong phrase answers, so search says
+  "unavailable", writes are refused, and the log says to run ``rebuild_index``.
 * **Highlighting** (haystack's own ``search()`` path) uses our jieba highlighter instead of the
   hard-coded StemmingAnalyzer.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
+import multiprocessing
 import os
 import shutil
 import threading
@@ -41,9 +52,20 @@ from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
-from . import analyzers
-from .schema import FIELD_SPECS, make_field
-from .writers import POOL_MB, FastSegmentWriter, ParallelWriter, retry
+from . import analyzers, whoosh_internals
+from .index_files import (
+    SearchUnavailable,
+    StaleIndex,
+    check_format,
+    file_storage,
+    pool_for,
+    read_indexes,
+    read_lock,
+    toc_stamp,
+    write_format,
+)
+from .schema import FIELD_SPECS, derived_fields, make_field
+from .writers import POOL_MB, FastSegmentWriter, parallel_writer, retry
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +73,17 @@ log = logging.getLogger(__name__)
 PARALLEL_MIN = 1500
 # How long a writer waits for the lock before giving up on this attempt (callers retry).
 DEFAULT_LOCK_TIMEOUT = 60.0
-
-
-class SearchUnavailable(Exception):
-    """The index is missing, unreadable or locked for too long; the interface says so politely."""
+# Objects prepared and handed to the writer at a time (bounds the memory of a bulk load).
+CHUNK = 2000
 
 
 def prepare_entries(index: Any, iterable: Iterable[Any], convert: Callable[[Any], Any]) -> list[dict[str, Any]]:
     """The index entries of ``iterable`` as haystack prepares them, values converted for the engine."""
     docs: list[dict[str, Any]] = []
-    for obj in iterable:
+    objs = list(iterable)
+    if hasattr(index, "attach_citations"):
+        index.attach_citations(objs)
+    for obj in objs:
         try:
             doc = index.full_prepare(obj)
         except SkipDocument:
@@ -71,80 +94,15 @@ def prepare_entries(index: Any, iterable: Iterable[Any], convert: Callable[[Any]
     return docs
 
 
-def _file_storage(path: str) -> FileStorage:
-    # Without mmap: Whoosh copies every memory-mapped segment file it opens into a BytesIO, so
-    # each open searcher held a private copy of the whole index (500 MB at 10,000 documents).
-    # Plain reads through the page cache measured as fast.
-    return FileStorage(path, supports_mmap=False)
-
-
-class _SearcherPool:
-    """Idle searchers of one index directory, each tagged with the table of contents it read.
-
-    The tag is (generation, inode and mtime of the TOC file): a generation number alone is not
-    enough, because an index deleted and rebuilt from scratch counts generations from zero again.
-    """
-
-    def __init__(self, size: int = 8) -> None:
-        self.size = size
-        self._idle: list[tuple[tuple[int, int, int], Searcher]] = []
-        self._lock = threading.Lock()
-
-    def take(self, stamp: tuple[int, int, int]) -> Searcher | None:
-        stale: list[Searcher] = []
-        found: Searcher | None = None
-        with self._lock:
-            while self._idle and found is None:
-                tag, searcher = self._idle.pop()
-                if tag == stamp:
-                    found = searcher
-                else:
-                    stale.append(searcher)
-        for searcher in stale:
-            with contextlib.suppress(Exception):
-                searcher.close()
-        return found
-
-    def give(self, stamp: tuple[int, int, int], searcher: Searcher) -> None:
-        with self._lock:
-            if len(self._idle) < self.size:
-                self._idle.append((stamp, searcher))
-                return
-        searcher.close()
-
-    def clear(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for _stamp, searcher in idle:
-            with contextlib.suppress(Exception):
-                searcher.close()
-
-
-def _toc_stamp(ix: FileIndex) -> tuple[int, int, int]:
-    """Identity of the index's current table of contents (see _SearcherPool)."""
-    gen = ix.latest_generation()
-    if gen < 0:
-        raise whoosh_index.EmptyIndexError("no table of contents")
-    st = os.stat(os.path.join(ix.storage.folder, f"_{ix.indexname}_{gen}.toc"))
-    return gen, st.st_ino, st.st_mtime_ns
-
-
 _schemas: dict[str, tuple[str, Schema]] = {}
-_read_indexes: dict[str, FileIndex] = {}
-_read_lock = threading.Lock()
-_pools: dict[str, _SearcherPool] = {}
-_pools_lock = threading.Lock()
+# Backends with a bulk session open, committed at exit if nothing committed them before.
+_sessions: set[JiebaWhooshSearchBackend] = set()
 
 
-def _pool_for(path: str) -> _SearcherPool:
-    # Per process: a searcher inherited through a fork shares its open files (and their read
-    # positions) with the parent, so a forked worker never borrows one.
-    key = f"{os.getpid()}:{path}"
-    with _pools_lock:
-        pool = _pools.get(key)
-        if pool is None:
-            pool = _pools[key] = _SearcherPool()
-        return pool
+@atexit.register
+def commit_sessions() -> None:
+    for be in list(_sessions):
+        be.commit_bulk()
 
 
 # --- the backend -------------------------------------------------------------------------------------
@@ -157,6 +115,8 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         super().__init__(connection_alias, **connection_options)
         self.workers = int(connection_options.get("WORKERS") or analyzers.worker_count())
         self.lock_timeout = float(connection_options.get("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+        self._bulk: Any = None  # the open bulk session's writer (see module docstring)
+        self._bulk_replace = False
 
     # -- schema ----------------------------------------------------------------------------------
 
@@ -175,6 +135,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
             schema_fields[name] = make_field(kind)
             if field_class.document:
                 content_field_name = name
+        schema_fields.update(derived_fields())
         return content_field_name, Schema(**schema_fields)
 
     def get_schema(self) -> tuple[str, Schema]:
@@ -203,10 +164,11 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
 
     def _storage(self) -> FileStorage:
         os.makedirs(self.path, exist_ok=True)
-        return _file_storage(self.path)
+        return file_storage(self.path)
 
     def writable_index(self) -> FileIndex:
         """The index, created empty (under the write lock) if there is none yet."""
+        whoosh_internals.check()
         _name, schema = self.get_schema()
         storage = self._storage()
         try:
@@ -226,28 +188,32 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                 return storage.open_index(schema=schema)
             except whoosh_index.EmptyIndexError:
                 log.info("creating an empty search index in %s", self.path)
-                return storage.create_index(schema)
+                ix = storage.create_index(schema)
+                write_format(self.path)
+                return ix
         finally:
             lock.release()
 
     def index_exists(self) -> bool:
-        return os.path.isdir(self.path) and _file_storage(self.path).index_exists()
+        return os.path.isdir(self.path) and file_storage(self.path).index_exists()
 
     def reading_index(self) -> FileIndex:
         """The current index for searching; SearchUnavailable if it is missing or unreadable."""
         _name, schema = self.get_schema()
-        with _read_lock:
+        with read_lock:
             try:
                 if not os.path.isdir(self.path):
                     raise SearchUnavailable("index directory missing")
-                ix = _read_indexes.get(self.path)
+                ix = read_indexes.get(self.path)
                 if ix is None:
-                    ix = _read_indexes[self.path] = _file_storage(self.path).open_index(schema=schema)
+                    whoosh_internals.check()
+                    check_format(self.path)
+                    ix = read_indexes[self.path] = file_storage(self.path).open_index(schema=schema)
                 return ix
             except SearchUnavailable:
                 raise
             except Exception as exc:  # EmptyIndexError, OSError, unpickling garbage, ...
-                _read_indexes.pop(self.path, None)
+                read_indexes.pop(self.path, None)
                 raise SearchUnavailable(f"index unreadable: {exc!r}") from exc
 
     @contextlib.contextmanager
@@ -258,14 +224,23 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         so searchers are kept and only refreshed when a writer has committed a new generation.
         Whoosh searchers are not thread-safe: each is lent to one request at a time.
         """
+        self.commit_bulk()
         ix = self.reading_index()
-        pool = _pool_for(self.path)
+        pool = pool_for(self.path)
         try:
-            stamp = _toc_stamp(ix)
-            searcher = pool.take(stamp) or ix.searcher()
+            stamp = toc_stamp(ix)
+            searcher = pool.take(stamp)
+            if searcher is None:
+                check_format(self.path)  # a new generation: perhaps written by another version
+                searcher = ix.searcher()
+        except StaleIndex:
+            with read_lock:
+                read_indexes.pop(self.path, None)
+            pool.clear()
+            raise
         except Exception as exc:
-            with _read_lock:
-                _read_indexes.pop(self.path, None)
+            with read_lock:
+                read_indexes.pop(self.path, None)
             pool.clear()
             raise SearchUnavailable(f"index unreadable: {exc!r}") from exc
         try:
@@ -278,19 +253,25 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def open_writer(self, ix: FileIndex | None = None, timeout: float | None = None) -> SegmentWriter:
-        """A writer on the index, waiting for the lock rather than failing at once."""
+    def open_writer(
+        self, ix: FileIndex | None = None, timeout: float | None = None, any_format: bool = False
+    ) -> SegmentWriter:
+        """A writer on the index, waiting for the lock rather than failing at once.
+
+        Writing into a stale index would mix two analyses in one index: refused unless the
+        writer is about to empty it (``any_format``).
+        """
         target = ix or self.writable_index()
+        if not any_format:
+            check_format(self.path)
         return retry(
             lambda: FastSegmentWriter(target, limitmb=POOL_MB), self.lock_timeout if timeout is None else timeout
         )
 
     def open_parallel_writer(self, timeout: float | None = None) -> SegmentWriter:
         target = self.writable_index()
-        return retry(
-            lambda: ParallelWriter(target, procs=self.workers, limitmb=POOL_MB),
-            self.lock_timeout if timeout is None else timeout,
-        )
+        check_format(self.path)
+        return retry(lambda: parallel_writer(target, self.workers), self.lock_timeout if timeout is None else timeout)
 
     def prepare_documents(self, index: Any, iterable: Iterable[Any]) -> list[dict[str, Any]]:
         return prepare_entries(index, iterable, self._from_python)
@@ -322,6 +303,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         """
         if not self.setup_complete:
             self.setup()
+        self.commit_bulk()
         writer = self.open_writer(self.writable_index(), timeout=timeout)
         try:
             for key in keys:
@@ -343,24 +325,76 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
 
     def _can_fork(self) -> bool:
         # Forking a process that runs other threads (a web server, the index queue) can deadlock
-        # the child on a lock held by a thread that does not exist there.
-        return self.workers > 1 and threading.active_count() == 1 and hasattr(os, "fork")
+        # the child on a lock held by a thread that does not exist there; a worker of haystack's
+        # own ``update_index -k`` would never commit a session (its processes skip atexit).
+        return (
+            self.workers > 1
+            and threading.active_count() == 1
+            and hasattr(os, "fork")
+            and multiprocessing.parent_process() is None
+        )
+
+    def start_bulk(self) -> None:
+        """Open a bulk session now (sub-writers forked while this process is small)."""
+        if self._bulk is None:
+            writer = self.open_parallel_writer()
+            writer.start_tasks()
+            with writer.searcher() as searcher:
+                self._bulk_replace = searcher.doc_count_all() > 0
+            self._bulk = writer
+            _sessions.add(self)
+
+    def commit_bulk(self) -> None:
+        """Commit the bulk session, if one is open: its entries become visible to searches."""
+        writer, self._bulk = self._bulk, None
+        _sessions.discard(self)
+        if writer is None:
+            return
+        try:
+            writer.commit(merge=False)
+        except Exception:
+            # The directory was deleted or damaged under the session: what it wrote is lost, the
+            # index stays as it was (a reader then gets "unavailable", not this error).
+            log.exception("search index bulk load in %s could not be committed", self.path)
+            with contextlib.suppress(Exception):
+                writer.cancel()
 
     def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
+        """Index ``iterable`` (haystack's batches, or generate_corpus's).
+
+        Many objects go to the bulk session (opened now if need be), committed later as one; a
+        few are written and committed at once.  Objects are prepared :data:`CHUNK` at a time, so
+        memory does not grow with haystack's batch.
+        """
         if not self.setup_complete:
             self.setup()
-        docs = self.prepare_documents(index, iterable)
-        if not docs:
+        size = len(iterable) if hasattr(iterable, "__len__") else PARALLEL_MIN
+        if not size:
             return
-        bulk = len(docs) >= PARALLEL_MIN and self._can_fork()
-        writer = self.open_parallel_writer() if bulk else self.open_writer()
+        if self._bulk is None and size >= PARALLEL_MIN and self._can_fork():
+            self.start_bulk()
+        session = self._bulk is not None
+        writer = self._bulk if session else self.open_writer()
+        if session:
+            replace = self._bulk_replace
+        else:
+            with writer.searcher() as searcher:  # into an empty index nothing needs replacing
+                replace = searcher.doc_count_all() > 0
         try:
-            self.write_documents(writer, docs)
+            batch: list[Any] = []
+            for obj in iterable:
+                batch.append(obj)
+                if len(batch) == CHUNK:
+                    self.write_documents(writer, self.prepare_documents(index, batch), replace=replace)
+                    batch = []
+            self.write_documents(writer, self.prepare_documents(index, batch), replace=replace)
         except BaseException:
+            self._bulk = None
+            _sessions.discard(self)
             writer.cancel()
             raise
-        # Bulk loads keep their large segments as they are; small updates merge small segments.
-        writer.commit(merge=not bulk)
+        if not session:
+            writer.commit()
 
     def remove(self, obj_or_string: Any, commit: bool = True) -> None:
         from haystack.utils import get_identifier
@@ -370,6 +404,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
     def remove_ids(self, ids: Iterable[str]) -> None:
         if not self.setup_complete:
             self.setup()
+        self.commit_bulk()
         writer = self.open_writer()
         try:
             for key in ids:
@@ -385,22 +420,31 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         self.delete_index()
 
     def delete_index(self) -> None:
-        """Empty the index atomically: readers keep the old generation until they refresh."""
+        """Empty the index atomically: readers keep the old generation until they refresh.
+
+        A rebuild fills the index right after (``rebuild_index`` = clear + update): the bulk
+        session opens here, before the first batch is read from the database.
+        """
+        self.commit_bulk()
         try:
-            writer = self.open_writer(self.writable_index())
+            writer = self.open_writer(self.writable_index(), any_format=True)
             writer.commit(mergetype=CLEAR)
+            write_format(self.path)
         except LockError:
             raise
         except Exception:
             # Unreadable index: the only way back is a fresh directory.
             log.warning("search index at %s is unreadable; recreating it", self.path, exc_info=True)
             shutil.rmtree(self.path, ignore_errors=True)
-        with _read_lock:
-            _read_indexes.pop(self.path, None)
-        _pool_for(self.path).clear()
+        with read_lock:
+            read_indexes.pop(self.path, None)
+        pool_for(self.path).clear()
         self.setup()
+        if self._can_fork():
+            self.start_bulk()
 
     def optimize(self) -> None:
+        self.commit_bulk()
         writer = self.open_writer()
         writer.commit(optimize=True)
 
@@ -409,6 +453,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
     def search(self, query_string: str, **kwargs: Any) -> Any:
         if not self.setup_complete:
             self.setup()
+        self.commit_bulk()
         # Always the latest generation, even after the directory was replaced under us.
         self.index = self.reading_index()
         return super().search(query_string, **kwargs)

@@ -2,23 +2,27 @@
 
 One compiler serves both engines: it decides *what* is searched (which words, which phrases,
 which glossary forms) and a :class:`QueryBuilder` says how that is spelled — Whoosh query objects
-(:class:`WhooshBuilder`, here) or Elasticsearch query DSL (:mod:`search.elastic.query`).  So the
-two engines look for the same tokens.
+(:class:`WhooshBuilder`, here, evaluated by :mod:`search.docsets`) or Elasticsearch query DSL
+(:mod:`search.elastic.query`).  So the two engines look for the same things.
 
-* Unquoted text is cut with jieba's precise mode (what the index holds at each position) and every
-  word is required.  A run of single characters (an unknown name that jieba could only split into
-  characters) must stay together, as a phrase.  A word the index has never seen whole is looked for
-  as the phrase of its parts (联海综合办 → 联海 综合 办), which is how the text around it was cut.
-* Quoted text is a Whoosh phrase over the same words.
+* Unquoted text is cut with jieba's precise mode and every word is required; a word matches a
+  block holding it as a word or inside a longer word (理事会 in 安全理事会).  A run of single
+  characters (an unknown name jieba could only split into characters) must stay together: it is
+  searched as a phrase, as is a word the index has never seen whole.
+* Quoted text is a phrase: the block's stream (:func:`search.analyzers.stream`) must contain the
+  phrase's stream — the same characters in the same order, function words included.
+* ``海*`` is any indexed word that starts with 海.
 * Glossary forms are expanded both ways: 联海综合办 also searches 联合国海地综合办事处 and back.
-* ``symbol:``/``year:``/``cites:``/``type:`` become exact term or range queries.
+* ``symbol:``/``year:``/``cites:``/``type:`` become exact term or range queries; ``title:`` is
+  resolved to the documents whose title matches (:mod:`search.titles`).
 
-The compiler also collects the words to highlight (every non-negated word, expansions included).
+The compiler also says what to highlight (:class:`search.highlight.Mark`: whole words, phrases
+and prefixes of the non-negated parts, never a lone function character).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,8 +33,11 @@ from archive.ingest.symbols import InvalidSymbol, normalize_symbol, symbol_looku
 from archive.models import DocumentType
 
 from . import analyzers
+from .docsets import DocIn, Prefix, Substring
 from .glossary import Glossary
+from .highlight import Mark, is_function_character
 from .query import And, Cited, FieldFilter, Node, Not, Or, Phrase, Words, parse_year, whole_query_resolution
+from .query import Prefix as PrefixNode
 
 TEXT = "text"
 MAX_VARIANTS = 6
@@ -44,7 +51,13 @@ class QueryBuilder(Protocol):
 
     def term(self, field: str, value: str) -> Any: ...
 
-    def phrase(self, words: Sequence[str]) -> Any: ...
+    def substring(self, needle: str, terms: Sequence[str], words: Sequence[str]) -> Any:
+        """Blocks whose stream contains ``needle``; every such block holds all ``terms``."""
+
+    def prefix(self, prefix: str) -> Any: ...
+
+    def documents(self, ids: Collection[int]) -> Any:
+        """The blocks of these documents (none if empty)."""
 
     def all_of(self, queries: Sequence[Any]) -> Any: ...
 
@@ -60,7 +73,7 @@ class QueryBuilder(Protocol):
 
 
 class WhooshBuilder:
-    """Whoosh query objects; word lookups ask the open index reader."""
+    """Whoosh query objects (and docsets' own kinds); word lookups ask the open index reader."""
 
     def __init__(self, reader: Any) -> None:
         self.reader = reader
@@ -71,8 +84,14 @@ class WhooshBuilder:
     def term(self, field: str, value: str) -> wq.Query:
         return wq.Term(field, value)
 
-    def phrase(self, words: Sequence[str]) -> wq.Query:
-        return wq.Phrase(TEXT, list(words))
+    def substring(self, needle: str, terms: Sequence[str], words: Sequence[str]) -> wq.Query:
+        return Substring(needle, terms, words)
+
+    def prefix(self, prefix: str) -> wq.Query:
+        return Prefix(TEXT, prefix)
+
+    def documents(self, ids: Collection[int]) -> wq.Query:
+        return DocIn(ids)
 
     def all_of(self, queries: Sequence[wq.Query]) -> wq.Query:
         return wq.And(list(queries))
@@ -96,7 +115,7 @@ class WhooshBuilder:
 @dataclass
 class Compiled:
     query: Any
-    highlight: set[str] = field(default_factory=set)
+    highlight: set[Mark] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     # Glossary forms found in the query and what they were expanded to (for the interface).
     expansions: dict[str, list[str]] = field(default_factory=dict)
@@ -118,16 +137,22 @@ def cited_symbol(value: str) -> str | None:
         return whole_query_resolution(value)
 
 
+def _no_titles(kind: str, value: str) -> set[int]:
+    return set()
+
+
 class Compiler:
     def __init__(
         self,
         builder: QueryBuilder,
         glossary: Glossary,
         resolve_symbol: Callable[[str], int | None],
+        titles: Callable[[str, str], set[int]] = _no_titles,
     ) -> None:
         self.b = builder
         self.glossary = glossary
         self.resolve_symbol = resolve_symbol
+        self.titles = titles
         self.result = Compiled(None)
 
     # -- entry point -------------------------------------------------------------------------------
@@ -146,8 +171,10 @@ class Compiler:
             return self._words(node.text, negated)
         if isinstance(node, Phrase):
             return self._phrase(node.text, negated)
+        if isinstance(node, PrefixNode):
+            return self._prefix(node.text, negated)
         if isinstance(node, Cited):
-            text_q = self._phrase(node.text, negated)
+            text_q = self._substring(analyzers.fold(node.text), negated)
             cites = self.b.term("cites", node.symbol)
             return self.b.any_of([cites, text_q]) if text_q is not None else cites
         if isinstance(node, FieldFilter):
@@ -171,63 +198,60 @@ class Compiler:
 
     # -- text ------------------------------------------------------------------------------------
 
-    def _remember(self, words: list[str], negated: bool) -> None:
-        if not negated:
-            self.result.highlight.update(words)
+    def _remember(self, kind: str, text: str, negated: bool) -> None:
+        if negated or not text:
+            return
+        if kind == "word" and is_function_character(text):
+            return  # 的, 和, 在 … are searched for but never marked
+        self.result.highlight.add(Mark(kind, text))
 
     def _term(self, word: str, negated: bool) -> Any:
-        """One precise-cut word; a word the index never saw whole is looked for as its parts."""
+        """One precise-cut word; a word the index never saw whole is looked for as a phrase."""
         known = self.b.known(word) if len(word) > 1 else True
-        if not known:
-            parts = analyzers.split_word(word)
-            if len(parts) > 1:
-                self._remember(parts, negated)
-                parts_q = self.b.phrase(parts)
-                if known is False:
-                    return parts_q
-                # The engine cannot tell: look for the word whole or as its parts.
-                self._remember([word], negated)
-                return self.b.any_of([self.b.term(TEXT, word), parts_q])
-        self._remember([word], negated)
+        if known is False:
+            return self._substring(word, negated)
+        self._remember("word", word, negated)
+        if known is None:
+            # The engine cannot tell: look for the word whole or as a phrase.
+            return self.b.any_of([self.b.term(TEXT, word), self._substring(word, negated)])
         return self.b.term(TEXT, word)
 
-    def _sequence(self, words: list[str], negated: bool) -> Any:
-        """Words that must stand next to each other, in order."""
+    def _substring(self, folded: str, negated: bool) -> Any:
+        """Blocks whose stream contains the stream of ``folded`` (a phrase; None if it is empty)."""
+        needle = analyzers.needle(folded)
+        if not needle:
+            return None
+        self._remember("phrase", needle, negated)
+        words = analyzers.query_words(needle)
+        scoring = [w for w in words if len(w) > 1] or words
+        return self.b.substring(needle, analyzers.phrase_terms(needle), scoring)
+
+    def _sequence(self, folded: str, negated: bool) -> Any:
+        """A glossary form: one word, or a phrase when it is several."""
+        words = analyzers.query_words(folded)
         if not words:
             return None
         if len(words) == 1:
             return self._term(words[0], negated)
-        self._remember(words, negated)
-        phrase = self.b.phrase(words)
-        whole = "".join(words)
-        # The index also holds sub-words at their word's position; a phrase that is itself one
-        # indexed word (a part of a longer compound) is found as that word.
-        if self.b.known(whole) is not False:
-            self._remember([whole], negated)
-            phrase = self.b.any_of([phrase, self.b.term(TEXT, whole)])
-        return phrase
+        return self._substring(folded, negated)
 
     def _chunk(self, folded: str, negated: bool) -> list[Any]:
         """Queries for unquoted, glossary-free text: each word required; single-char runs kept together."""
-        words = [w for w, _start in analyzers.precise_words(folded)]
         out: list[Any] = []
-        run: list[str] = []
-
-        def flush() -> None:
-            if len(run) > 1:
-                out.append(self._sequence(list(run), negated))  # type: ignore[arg-type]
-            elif run:
-                out.append(self._term(run[0], negated))
-            run.clear()
-
-        for w in words:
-            if len(w) == 1 and not w.isascii():
-                run.append(w)
-                continue
-            flush()
-            out.append(self._term(w, negated))
-        flush()
-        return out
+        for run in analyzers.stream(folded).split(analyzers.SEP):
+            chars: list[str] = []
+            for w in [*analyzers.query_words(run), ""] if run else ():
+                if len(w) == 1 and not w.isascii():
+                    chars.append(w)
+                    continue
+                if len(chars) > 1:
+                    out.append(self._substring("".join(chars), negated))
+                elif chars:
+                    out.append(self._term(chars[0], negated))
+                chars = []
+                if w:
+                    out.append(self._term(w, negated))
+        return [q for q in out if q is not None]
 
     def _glossary_alternatives(self, form: str) -> list[str]:
         others = sorted(self.glossary.others(form))
@@ -240,7 +264,7 @@ class Compiler:
         last = 0
         for start, end, form in self.glossary.forms_in(folded):
             parts += self._chunk(folded[last:start], negated)
-            alts = [self._sequence(analyzers.query_words(f), negated) for f in self._glossary_alternatives(form)]
+            alts = [self._sequence(f, negated) for f in self._glossary_alternatives(form)]
             alts = [a for a in alts if a is not None]
             if alts:
                 parts.append(self.b.any_of(alts) if len(alts) > 1 else alts[0])
@@ -257,10 +281,22 @@ class Compiler:
             for other in self._glossary_alternatives(form)[1:]:
                 if len(variants) < MAX_VARIANTS:
                     variants.append(folded.replace(form, other))
-        queries = [q for q in (self._sequence(analyzers.query_words(v), negated) for v in variants) if q is not None]
+        queries = [q for q in (self._substring(v, negated) for v in variants) if q is not None]
         if not queries:
             return None
         return queries[0] if len(queries) == 1 else self.b.any_of(queries)
+
+    def _prefix(self, text: str, negated: bool) -> Any:
+        needle = analyzers.needle(text)
+        if analyzers.SEP in needle:
+            self.result.notes.append(
+                _("“%(text)s*”：* 只能跟在一个词后面，已按普通检索词检索“%(text)s”。") % {"text": text}
+            )
+            return self._words(text, negated)
+        if not needle:
+            return None
+        self._remember("prefix", needle, negated)
+        return self.b.prefix(needle)
 
     # -- fields ----------------------------------------------------------------------------------
 
@@ -289,9 +325,24 @@ class Compiler:
                 notes.append(_("“cites:%(value)s” 不是有效的文号或决议编号，已忽略。") % {"value": node.value})
                 return None
             return self.b.term("cites", symbol)
+        if node.name == "title":
+            return self._title(node)
         # symbol: the document itself (old symbols redirect, so they are resolved through the database)
         key = symbol_lookup_key(node.value)
         doc_id = self.resolve_symbol(key)
         if doc_id is None:
             return self.b.term("symbol", key)
         return self.b.term("doc_id", str(doc_id))
+
+    def _title(self, node: FieldFilter) -> Any:
+        value = node.value.strip()
+        if node.quoted:
+            kind, text = "phrase", analyzers.needle(value)
+        elif value.endswith("*") and analyzers.SEP not in analyzers.needle(value.rstrip("*")):
+            kind, text = "prefix", analyzers.needle(value.rstrip("*"))
+        else:
+            kind, text = "words", " ".join(analyzers.query_words(value.replace("*", " ")))
+        if not text:
+            self.result.notes.append(_("“title:%(value)s” 中没有可检索的词语，已忽略。") % {"value": node.value})
+            return None
+        return self.b.documents(self.titles(kind, text))

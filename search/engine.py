@@ -4,51 +4,47 @@ The flow of :func:`run`:
 
 1. parse the query leniently (:mod:`search.query`); a query that is exactly a document symbol
    becomes a redirect, one that is exactly a resolution becomes a ``cites`` filter;
-2. compile it against the index (:mod:`search.compiler`), expanding glossary forms;
-3. compute the full set of matching entries per segment (:mod:`search.docsets`: cached posting
-   arrays combined with set operations) — for the total and the facet counts;
-4. rank the page: Whoosh's BM25F from a per-term score table (:func:`search.docsets.rank`), or
-   date order from cached sort keys;
-5. fetch the page's paragraphs and footnotes from the database, two queries at most, dropping
+2. compile it (:mod:`search.compiler`), expanding glossary forms and resolving ``title:``;
+3. let the engine find the matching entries, count them per facet and rank one page:
+   :mod:`search.whoosh_search` (the embedded index) or, with ``SEARCH_URL`` set,
+   :mod:`search.elastic.search`;
+4. fetch the page's paragraphs and footnotes from the database, two queries at most, dropping
    any the index still holds but the database no longer shows;
-6. cut a snippet around the matched words.
+5. cut a snippet around what matched (:mod:`search.highlight`).
 
-Facet counts use per-segment arrays (:mod:`search.facets`), so counting is ``Counter`` work in C,
-not a Whoosh column lookup per matching entry.  Year and type counts ignore their own filter, so
-a reader can switch between them; the cited-symbol counts describe the current results.
-
-Steps 1, 5 and 6 are shared by both engines; with ``SEARCH_URL`` set, steps 2–4 run in
-Elasticsearch instead (:mod:`search.elastic.search`), with the same compiler and the same facets.
+When nothing matches but filters are set, the engine also counts the results each filter
+excluded, so the page can say so first and offer to drop them (:func:`filter_suggestions`).
+Steps 1, 2, 4 and 5 live here and are shared by both engines.
 """
 
 from __future__ import annotations
 
-import heapq
 import logging
-import threading
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 from django.http import Http404
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from whoosh import query as wq
 
 from archive.labels import locate
 from archive.lookup import find_document
 from archive.models import Document, DocumentStatus, DocumentType, Footnote, Paragraph
 
-from . import docsets, facets, glossary
-from .backends import SearchUnavailable
-from .compiler import TEXT, Compiled, Compiler, WhooshBuilder, cited_symbol, doc_type_value
-from .highlight import hl_url, snippets_for
+from . import glossary, titles, warmup
+from .analyzers import fold
+from .compiler import Compiled, Compiler, cited_symbol, doc_type_value
+from .highlight import Mark, hl_url, snippets_for
 from .indexing import backend
 from .query import FieldFilter, Or, ParsedQuery, parse_query
 
 log = logging.getLogger(__name__)
+
+# The warm-up is started by config/gunicorn.py through these names.
+warm_up = warmup.warm_up
+start_warm_up = warmup.start
 
 SORTS = ("relevance", "newest", "oldest")
 PER_PAGE = 20
@@ -67,6 +63,8 @@ class SearchParams:
     sort: str = "relevance"
     page: int = 1
     per_page: int = PER_PAGE
+    # Without snippets a page is only where the hits are (API ``snippets=0``: bulk clients).
+    snippets: bool = True
 
     @property
     def has_filters(self) -> bool:
@@ -98,6 +96,12 @@ class Suggestion:
     label: str
     q: str
     keep_filters: bool = True
+    # Filters this suggestion removes (names of FILTERS), the others are kept.
+    drop: tuple[str, ...] = ()
+
+
+# The search page's filters, by name: what a reader can remove when they exclude every result.
+FILTERS = ("year", "type", "cites", "document")
 
 
 @dataclass
@@ -117,6 +121,8 @@ class Outcome:
     expansions: dict[str, list[str]] = field(default_factory=dict)
     document: Document | None = None
     cites_symbol: str | None = None
+    # Set when the filters exclude every result: how many there are without any filter.
+    unfiltered_total: int | None = None
 
     @property
     def has_next(self) -> bool:
@@ -152,11 +158,14 @@ def _fetch_blocks(stored: Sequence[dict[str, Any]]) -> list[Paragraph | Footnote
     for s in stored:
         ids[s.get("django_ct", "")].append(int(s.get("django_id", 0)))
     found: dict[tuple[str, int], Paragraph | Footnote] = {}
+    # A document's raw text can be hundreds of kilobytes: a hit needs its title, symbol and date.
     if ids.get("archive.paragraph"):
-        for p in Paragraph.objects.current().select_related("document").filter(pk__in=ids["archive.paragraph"]):
+        rows = Paragraph.objects.current().select_related("document").defer("document__raw_text")
+        for p in rows.filter(pk__in=ids["archive.paragraph"]):
             found[("archive.paragraph", p.pk)] = p
     if ids.get("archive.footnote"):
-        for f in Footnote.objects.select_related("document").filter(pk__in=ids["archive.footnote"]):
+        rows = Footnote.objects.select_related("document").defer("document__raw_text")
+        for f in rows.filter(pk__in=ids["archive.footnote"]):
             found[("archive.footnote", f.pk)] = f
     out: list[Paragraph | Footnote | None] = []
     for s in stored:
@@ -167,12 +176,54 @@ def _fetch_blocks(stored: Sequence[dict[str, Any]]) -> list[Paragraph | Footnote
     return out
 
 
+def filter_suggestions(params: SearchParams, count: Callable[[frozenset[str]], int]) -> tuple[int, list[Suggestion]]:
+    """When filters exclude every result: the total without them, and a suggestion per filter.
+
+    ``count(dropped)`` is the engine's total with the named filters left out.
+    """
+    active = [name for name in FILTERS if filter_is_set(params, name)]
+    if not active:
+        return 0, []
+    unfiltered = count(frozenset(active))
+    if not unfiltered:
+        return 0, []
+    out: list[Suggestion] = []
+    if len(active) > 1:
+        for name in active:
+            n = count(frozenset({name}))
+            if n:
+                label = _("去掉“%(filter)s”筛选：%(n)d 条结果") % {"filter": filter_label(params, name), "n": n}
+                out.append(Suggestion(label, params.q, drop=(name,)))
+    out.append(Suggestion(_("去掉全部筛选条件：%(n)d 条结果") % {"n": unfiltered}, params.q, keep_filters=False))
+    return unfiltered, out
+
+
+def filter_is_set(params: SearchParams, name: str) -> bool:
+    if name == "year":
+        return bool(params.year_from or params.year_to)
+    return bool({"type": params.doc_type, "cites": params.cites, "document": params.document}[name])
+
+
+def filter_label(params: SearchParams, name: str, document: Document | None = None) -> str:
+    """How the page names an active filter (年份：2018–2020, 类型：报告 …)."""
+    if name == "year":
+        lo, hi = params.year_from, params.year_to
+        span = str(lo) if lo == hi else f"{lo or '…'}–{hi or '…'}"
+        return _("年份：%(span)s") % {"span": span}
+    if name == "type":
+        label = dict(DocumentType.choices).get(params.doc_type or "", params.doc_type)
+        return _("类型：%(type)s") % {"type": label}
+    if name == "cites":
+        return _("引用：%(symbol)s") % {"symbol": params.cites}
+    shown = (document.symbol or document.title) if document else params.document
+    return _("文件：%(doc)s") % {"doc": shown}
+
+
 def suggest(parsed: ParsedQuery, compiled: Compiled | None, params: SearchParams) -> list[Suggestion]:
     """What to try when nothing matched: the other glossary form, a looser query, no filters."""
     out: list[Suggestion] = []
     q = parsed.raw
     gl = glossary.current()
-    from .analyzers import fold
 
     # Glossary forms containing a typed word (联海 → 联海综合办 → 联合国海地综合办事处).
     typed = [fold(w) for w in q.replace('"', " ").replace("“", " ").replace("”", " ").split() if len(w) > 1]
@@ -204,6 +255,22 @@ def suggest(parsed: ParsedQuery, compiled: Compiled | None, params: SearchParams
         seen.add(key)
         unique.append(s)
     return unique[:6]
+
+
+def no_results(
+    outcome: Outcome,
+    compiled: Compiled | None,
+    count: Callable[[frozenset[str]], int] | None = None,
+) -> Outcome:
+    """Fill in what the page says when nothing matched: first whether the filters are the cause."""
+    if count is not None and outcome.params.has_filters:
+        unfiltered, by_filter = filter_suggestions(outcome.params, count)
+        if unfiltered:
+            outcome.unfiltered_total = unfiltered
+            outcome.suggestions = by_filter
+            return outcome
+    outcome.suggestions = suggest(outcome.parsed, compiled, outcome.params)
+    return outcome
 
 
 # --- the search ----------------------------------------------------------------------------------
@@ -266,154 +333,13 @@ def run(params: SearchParams) -> Outcome:
     if text_root is None and not filters and not params.doc_type and not (params.year_from or params.year_to):
         return outcome  # nothing asked yet: the empty search page
 
+    warmup.wait()
     be = backend()
     if getattr(be, "engine_name", "") == "elasticsearch":
         from .elastic.search import execute
-
-        return execute(be, params, parsed, text_root, filters, outcome)
-    with be.searcher() as searcher:
-        try:
-            return _execute(searcher, be.path, params, parsed, text_root, filters, outcome)
-        except SearchUnavailable:
-            raise
-        except (OSError, EOFError, ValueError, KeyError) as exc:
-            # A damaged segment shows up only when read: same answer as a missing index.
-            log.exception("search index read failed")
-            raise SearchUnavailable(repr(exc)) from exc
-
-
-def positive_part(q: wq.Query) -> wq.Query | None:
-    """``q`` without its negations (and match-alls): what a document's score is made of."""
-    if isinstance(q, wq.Not | wq.Every):
-        return None
-    if isinstance(q, wq.And | wq.Or):
-        parts = [p for p in (positive_part(c) for c in q.subqueries) if p is not None]
-        if not parts:
-            return None
-        if len(parts) == len(q.subqueries) and all(a is b for a, b in zip(parts, q.subqueries, strict=True)):
-            return q
-        return parts[0] if len(parts) == 1 else type(q)(parts)
-    return q
-
-
-def scoring_terms(q: wq.Query | None) -> list[tuple[str, Any]]:
-    """The (field, word) pairs of the text that a result's relevance is computed from."""
-    found: list[tuple[str, Any]] = []
-
-    def walk(node: wq.Query | None) -> None:
-        if isinstance(node, wq.Term) and node.fieldname == TEXT:
-            found.append((TEXT, node.text))
-        elif isinstance(node, wq.Phrase) and node.fieldname == TEXT:
-            found.extend((TEXT, w) for w in node.words)
-        elif isinstance(node, wq.And | wq.Or):
-            for child in node.subqueries:
-                walk(child)
-
-    walk(q)
-    return list(dict.fromkeys(found))
-
-
-def start_warm_up() -> threading.Thread:
-    """Warm the search caches in a background thread (each gunicorn worker, after its fork)."""
-    thread = threading.Thread(target=warm_up, name="search-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
-def warm_up() -> None:
-    """Build the per-segment caches (facet arrays, field lengths) before the first search needs them.
-
-    The first search after a start or a rebuild otherwise pays for every segment at once (about
-    three seconds at 10,000 documents).
-    """
-    be = backend()
-    if getattr(be, "engine_name", "") != "whoosh":
-        return  # Elasticsearch keeps its own caches warm
-    try:
-        with be.searcher() as searcher:
-            for leaf in docsets.leaves(searcher):
-                facets.arrays_for(leaf, be.path)
-                leaf.length_bytes(TEXT)
-    except SearchUnavailable:
-        log.info("search warm-up skipped: index unavailable")
-
-
-def _execute(
-    searcher: Any,
-    path: str,
-    params: SearchParams,
-    parsed: ParsedQuery,
-    text_root: Any,
-    filters: list[tuple[str, str]],
-    outcome: Outcome,
-) -> Outcome:
-    compiled = compile_query(WhooshBuilder(searcher.reader()), text_root, outcome)
-    text_q = compiled.query
-    if text_q is None and text_root is not None and not filters:
-        # Everything typed was dropped as malformed: nothing to search for.
-        outcome.suggestions = suggest(parsed, compiled, params)
-        return outcome
-    must = [q for q in (text_q, *(wq.Term(f, v) for f, v in filters)) if q is not None]
-    base_q = must[0] if len(must) == 1 else (wq.And(must) if must else wq.Every())
-
-    # Year and type filters apply on the per-segment arrays so that each facet can ignore its own.
-    lo, hi = params.year_from or 0, params.year_to or 65535
-    year_on = bool(params.year_from or params.year_to)
-    type_code = facets.type_codes.get(params.doc_type, -1) if params.doc_type else None
-    year_counts: Counter[int] = Counter()
-    type_counts: Counter[int] = Counter()
-    cite_counts: Counter[int] = Counter()
-    finals: list[tuple[docsets.Leaf, facets.Arrays, set[int]]] = []
-    leaves = docsets.leaves(searcher)
-    facets.forget_segments(path, {leaf.reader.segment().segment_id() for leaf in leaves})
-    for leaf in leaves:
-        arrays = facets.arrays_for(leaf, path)
-        base = leaf.docs(base_q)
-        years, dtypes = arrays.year, arrays.dtype
-        in_years = {d for d in base if lo <= years[d] <= hi} if year_on else base
-        in_type = {d for d in base if dtypes[d] == type_code} if type_code is not None else base
-        final = in_years & in_type if year_on and type_code is not None else (in_years if year_on else in_type)
-        if year_on or type_code is not None:
-            year_counts.update(map(years.__getitem__, in_type))
-            type_counts.update(map(dtypes.__getitem__, in_years))
-        else:
-            for packed, n in Counter(map(arrays.yeartype.__getitem__, final)).items():
-                year_counts[packed >> facets.TYPE_BITS] += n
-                type_counts[packed & ((1 << facets.TYPE_BITS) - 1)] += n
-        cite_counts.update(chain.from_iterable(map(arrays.cites.__getitem__, final & arrays.citing)))
-        finals.append((leaf, arrays, final))
-
-    set_counts(
-        outcome,
-        sum(len(final) for _leaf, _arrays, final in finals),
-        year_counts,
-        Counter({facets.type_values[code]: n for code, n in type_counts.items()}),
-        Counter({facets.cite_symbols[code]: n for code, n in cite_counts.items()}),
-    )
-    if not outcome.total:
-        outcome.suggestions = suggest(parsed, compiled, params)
-        return outcome
-
-    params.page = min(params.page, outcome.num_pages)
-    start = (params.page - 1) * params.per_page
-    end = start + params.per_page
-    score_q = positive_part(base_q) if text_q is not None else None
-    terms = scoring_terms(score_q)
-    scores: dict[int, float] = {}
-    if params.sort == "relevance" and terms:
-        ranked = docsets.rank(searcher, [(leaf, final) for leaf, _a, final in finals], terms, end)
-        page_docs = [d for _score, d in ranked[start:end]]
-        scores = {d: score for score, d in ranked[start:end]}
     else:
-        candidates: list[tuple[int, int]] = []
-        for leaf, arrays, final in finals:
-            key = arrays.oldest if params.sort == "oldest" else arrays.newest
-            candidates += [(key[d], d + leaf.offset) for d in heapq.nsmallest(end, final, key=key.__getitem__)]
-        page_docs = [d for _key, d in heapq.nsmallest(end, candidates)][start:end]
-
-    stored = [searcher.stored_fields(d) for d in page_docs]
-    fill_page(outcome, stored, [scores.get(d) for d in page_docs], compiled.highlight)
-    return outcome
+        from .whoosh_search import execute
+    return execute(be, params, parsed, text_root, filters, outcome)
 
 
 # --- shared by both engines ---------------------------------------------------------------------------
@@ -422,7 +348,7 @@ def _execute(
 def compile_query(builder: Any, text_root: Any, outcome: Outcome) -> Compiled:
     """The typed query in one engine's terms; its notes and glossary expansions go to the outcome."""
     outcome.searched = True
-    compiled = Compiler(builder, glossary.current(), _symbol_doc_id).compile(text_root)
+    compiled = Compiler(builder, glossary.current(), _symbol_doc_id, titles.matching).compile(text_root)
     outcome.notes += compiled.notes
     outcome.expansions = compiled.expansions
     return compiled
@@ -461,11 +387,14 @@ def fill_page(
     outcome: Outcome,
     stored: Sequence[dict[str, Any]],
     scores: Sequence[float | None],
-    highlight: set[str],
+    highlight: set[Mark],
 ) -> None:
     """Hits for one page of index entries (haystack's stored fields), in the engine's order."""
     blocks = _fetch_blocks(stored)
-    snippets = snippets_for([(b.text if b is not None else "") for b in blocks], highlight)
+    if outcome.params.snippets:
+        snippets = snippets_for([(b.text if b is not None else "") for b in blocks], highlight)
+    else:
+        snippets = [SafeString("")] * len(blocks)
     for score, block, snip in zip(scores, blocks, snippets, strict=True):
         if block is None:
             continue  # deleted or unpublished since the index last heard of it

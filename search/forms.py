@@ -1,8 +1,9 @@
 """The search form: GET parameters shared by /search/ and /api/search/.
 
 Parameters: ``q``, ``year_from``, ``year_to``, ``type``, ``cites``, ``document``, ``sort``
-(relevance | newest | oldest), ``page``.  The form never rejects a search: a value it cannot use
-is dropped and a note says so, because a reader with a typo deserves results, not an error page.
+(relevance | newest | oldest), ``page``; ``snippets=0`` leaves the excerpts out (for API clients
+that only need where the hits are).  The form never rejects a search: a value it cannot use is
+dropped and a note says so, because a reader with a typo deserves results, not an error page.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class SearchForm(forms.Form):
             sort=sort,
             page=max(page, 1),
             per_page=PER_PAGE,
+            snippets=text("snippets", 5) not in ("0", "no", "false"),
         )
         return params, notes
 

@@ -9,16 +9,14 @@ cache at once (signals), other processes pick it up within :data:`TTL` seconds.
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
 from archive.models import Abbreviation
 
 from .analyzers import fold
+from .refreshing import Refreshing
 
 TTL = 30.0
 # One-character "abbreviations" would rewrite ordinary words.
@@ -59,28 +57,13 @@ def build(pairs: list[tuple[str, str]]) -> Glossary:
     return Glossary({k: frozenset(v) for k, v in table.items()})
 
 
-_lock = threading.Lock()
-_cached: tuple[float, Glossary] | None = None
+def _load() -> Glossary:
+    return build(list(Abbreviation.objects.filter(is_active=True).values_list("full", "short")))
 
 
-def current() -> Glossary:
-    global _cached
-    now = time.monotonic()
-    cached = _cached
-    if cached is not None and now - cached[0] < TTL:
-        return cached[1]
-    pairs = list(Abbreviation.objects.filter(is_active=True).values_list("full", "short"))
-    glossary = build(pairs)
-    with _lock:
-        _cached = (now, glossary)
-    return glossary
-
-
-def invalidate(*args: Any, **kwargs: Any) -> None:
-    global _cached
-    with _lock:
-        _cached = None
-
+_glossary = Refreshing(_load, TTL)
+current = _glossary.get
+invalidate = _glossary.invalidate
 
 post_save.connect(invalidate, sender=Abbreviation, dispatch_uid="search.glossary.saved")
 post_delete.connect(invalidate, sender=Abbreviation, dispatch_uid="search.glossary.deleted")

@@ -7,7 +7,9 @@ Syntax (explained to readers on /search/help/)::
     海地 OR 马里            either
     警察 NOT 海地 / -海地     exclude
     (海地 OR 马里) AND 警察  grouping
+    海*                     any indexed word starting with 海 (海地, 海地国家警察 …)
     symbol:S/2018/1183  year:2018  year:2015-2018  cites:2645(2022)  type:report
+    title:警察  title:"维持和平行动"  title:海*   the document's title
 
 Nothing here raises on user input.  Whatever cannot be understood (unbalanced quotes or brackets,
 a lone operator, an unknown field value, control characters, a query longer than
@@ -49,9 +51,13 @@ _FIELD_ALIASES = {
     "引用": "cites",
     "type": "type",
     "类型": "type",
+    "title": "title",
+    "标题": "title",
 }
 _OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR"}
-_FIELD_RE = re.compile(r"^([A-Za-z]+|文号|年份|年|引用|类型)[:：](.*)$", re.DOTALL)
+_FIELD_RE = re.compile(r"^([A-Za-z_]+|文号|年份|年|引用|类型|标题)[:：](.*)$", re.DOTALL)
+# Search-engine syntax readers bring from elsewhere that this one does not have.
+_UNSUPPORTED = {"?": "?", "~": "~", "^": "^", "[": "[", "]": "]", "{": "{", "}": "}"}
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|~|至|到|\.\.)\s*(\d{4})?)?\s*$")
 # A bare Security Council resolution number: 2645(2022), 2645 (2022)
 _BARE_RESOLUTION_RE = re.compile(r"^\s*(\d{1,4})\s*\(\s*(\d{4})\s*\)\s*$")
@@ -85,9 +91,17 @@ class Cited:
 
 
 @dataclass(frozen=True)
+class Prefix:
+    """``海*``: any indexed word that starts with the text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class FieldFilter:
-    name: str  # symbol | year | cites | type
+    name: str  # symbol | year | cites | type | title
     value: str
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,7 +119,7 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Words | Phrase | Cited | FieldFilter | Not | And | Or
+Node = Words | Phrase | Prefix | Cited | FieldFilter | Not | And | Or
 
 
 @dataclass
@@ -170,9 +184,10 @@ def whole_query_resolution(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Tok:
-    kind: str  # WORD PHRASE FIELD LPAREN RPAREN AND OR NOT MINUS CITED
+    kind: str  # WORD PREFIX PHRASE FIELD LPAREN RPAREN AND OR NOT MINUS CITED
     text: str = ""
     extra: str = ""
+    quoted: bool = False
 
 
 _CITATION_START_RE = re.compile(r"(?:[SA]/|\d{1,4}\s*\(\d{4}\)|第)", re.IGNORECASE)
@@ -247,12 +262,19 @@ def _lex(text: str, notes: list[str]) -> list[_Tok]:
             continue
         field_match = _FIELD_RE.match(word)
         name = _FIELD_ALIASES.get(field_match.group(1).lower()) if field_match else None
+        if field_match and not name:
+            notes.append(
+                _("不支持字段“%(field)s:”（可用：symbol、year、cites、type、title），只检索了“%(value)s”。")
+                % {"field": field_match.group(1), "value": field_match.group(2)}
+            )
+            word = field_match.group(2)
         if field_match and name:
             value = field_match.group(2)
+            quoted = False
             if not value and i < n and text[i] in _QUOTES:
                 k = next((k for k in range(i + 1, n) if text[k] in _QUOTES[text[i]]), -1)
                 if k != -1:
-                    value, i = text[i + 1 : k], k + 1
+                    value, i, quoted = text[i + 1 : k], k + 1, True
             else:
                 # The value runs on through balanced brackets: symbol:S/RES/2645(2022), not "(year:2018)".
                 while i < n and text[i] != " " and text[i] not in _QUOTES:
@@ -260,14 +282,38 @@ def _lex(text: str, notes: list[str]) -> list[_Tok]:
                         break
                     value += text[i]
                     i += 1
-            tokens.append(_Tok("FIELD", name, value.strip()))
+            tokens.append(_Tok("FIELD", name, value.strip(), quoted))
             continue
         if word.startswith("-") and len(word) > 1:
             tokens.append(_Tok("MINUS"))
             word = word[1:]
-        if word.strip("-"):
+        word = _wildcards(word, notes)
+        if word.endswith("*") and word.rstrip("*").strip("-"):
+            tokens.append(_Tok("PREFIX", word.rstrip("*")))
+        elif word.strip("-*"):
             tokens.append(_Tok("WORD", word))
     return tokens
+
+
+def _wildcards(word: str, notes: list[str]) -> str:
+    """``word`` without the syntax this search does not have; a note names what was dropped.
+
+    A ``*`` is understood at the end of a word only (``海*``); anywhere else, like ``?``, ``~``,
+    ``^`` and brackets of other search engines, it is dropped and the rest searched as words.
+    """
+    dropped = sorted({ch for ch in word if ch in _UNSUPPORTED} | ({"*"} if "*" in word.rstrip("*") else set()))
+    if not dropped:
+        return word
+    cleaned = "".join(" " if ch in _UNSUPPORTED else ch for ch in word.rstrip("*")).replace("*", " ")
+    rest = cleaned.split()
+    kept = " ".join(rest) + ("*" if word.endswith("*") and rest else "")
+    note = _("不支持“%(chars)s”（通配符只能放在词尾，如 海*），已按“%(kept)s”检索。") % {
+        "chars": " ".join(dropped),
+        "kept": kept or "…",
+    }
+    if note not in notes:
+        notes.append(note)
+    return kept.replace(" ", "")
 
 
 # --- parsing -------------------------------------------------------------------------------------
@@ -363,13 +409,15 @@ class _Parser:
             return None
         if tok.kind == "PHRASE":
             return Phrase(tok.text)
+        if tok.kind == "PREFIX":
+            return Prefix(tok.text)
         if tok.kind == "CITED":
             return Cited(tok.extra, tok.text)
         if tok.kind == "FIELD":
             if not tok.extra:
                 self.note(_("“%(field)s:” 后面缺少内容，已忽略。") % {"field": tok.text})
                 return None
-            return FieldFilter(tok.text, tok.extra)
+            return FieldFilter(tok.text, tok.extra, tok.quoted)
         return Words(tok.text)
 
 
@@ -420,7 +468,7 @@ def positive_texts(node: Node | None) -> list[tuple[str, bool]]:
     def walk(n: Node | None) -> None:
         if n is None or isinstance(n, Not):
             return
-        if isinstance(n, Words):
+        if isinstance(n, Words | Prefix):
             out.append((n.text, False))
         elif isinstance(n, Phrase):
             out.append((n.text, True))

@@ -9,9 +9,10 @@ Field types are decided by ``search.backends.FIELD_SPECS``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from haystack import indexes
 
 from archive.models import Citation, DocumentStatus, Footnote, Paragraph
@@ -20,8 +21,9 @@ from archive.models import Citation, DocumentStatus, Footnote, Paragraph
 FOOTNOTE_POSITION_BASE = 100_000
 
 
-def _citations() -> Prefetch:
-    return Prefetch("citations", queryset=Citation.objects.only("id", "paragraph_id", "footnote_id", "cited_symbol"))
+# Every entry loads its document along, but not the document's raw text: tens of kilobytes per
+# document, which a rebuild used to hold once per paragraph (most of its memory).
+_DEFERRED = ("document__raw_text",)
 
 
 class BlockIndex(indexes.SearchIndex):
@@ -64,9 +66,28 @@ class BlockIndex(indexes.SearchIndex):
     def prepare_status(self, obj: Any) -> str:
         return obj.document.status
 
+    # The foreign key from Citation to this index's model.
+    citing_field = ""
+
+    def attach_citations(self, objs: Sequence[Any]) -> None:
+        """Read the cited symbols of ``objs`` in one query (a prefetch costs 2.6 kB per object)."""
+        cited: dict[int, set[str]] = {obj.pk: set() for obj in objs}
+        if not cited:
+            return
+        rows = Citation.objects.filter(**{f"{self.citing_field}__in": list(cited)}).values_list(
+            self.citing_field, "cited_symbol"
+        )
+        for pk, symbol in rows:
+            cited[pk].add(symbol)
+        for obj in objs:
+            obj.search_cites = sorted(cited[obj.pk])
+
     def prepare_cites(self, obj: Any) -> list[str]:
-        # Prefetched: no query per row.  Sorted and unique so the stored value is stable.
-        return sorted({c.cited_symbol for c in obj.citations.all()})
+        # Sorted and unique so the stored value is stable; one query here unless attached in bulk.
+        found = getattr(obj, "search_cites", None)
+        if found is None:
+            found = sorted(set(obj.citations.values_list("cited_symbol", flat=True)))
+        return found
 
     def prepare_year(self, obj: Any) -> int:
         return obj.document.date.year if obj.document.date else 0
@@ -100,6 +121,8 @@ def entry_digest(data: dict[str, Any]) -> str:
 
 
 class ParagraphIndex(BlockIndex, indexes.Indexable):
+    citing_field = "paragraph_id"
+
     def get_model(self) -> type[Paragraph]:
         return Paragraph
 
@@ -108,7 +131,7 @@ class ParagraphIndex(BlockIndex, indexes.Indexable):
             Paragraph.objects.current()
             .filter(document__status=DocumentStatus.PUBLISHED)
             .select_related("document")
-            .prefetch_related(_citations())
+            .defer(*_DEFERRED)
         )
 
     def prepare_kind(self, obj: Paragraph) -> str:
@@ -119,6 +142,8 @@ class ParagraphIndex(BlockIndex, indexes.Indexable):
 
 
 class FootnoteIndex(BlockIndex, indexes.Indexable):
+    citing_field = "footnote_id"
+
     def get_model(self) -> type[Footnote]:
         return Footnote
 
@@ -126,7 +151,7 @@ class FootnoteIndex(BlockIndex, indexes.Indexable):
         return (
             Footnote.objects.filter(document__status=DocumentStatus.PUBLISHED)
             .select_related("document")
-            .prefetch_related(_citations())
+            .defer(*_DEFERRED)
         )
 
     def prepare_kind(self, obj: Footnote) -> str:

@@ -15,6 +15,12 @@ from django.views.decorators.http import require_GET
 from . import engine
 from .backends import SearchUnavailable
 from .forms import SORT_CHOICES, SearchForm, querystring
+from .warmup import WarmingUp
+
+# Seconds after which the "getting ready" page reloads itself (also sent as Retry-After).
+RETRY_AFTER = 2
+# Filter names (search.engine.FILTERS) → the query-string parameters that set them.
+_FILTER_PARAMS = {"year": ("year_from", "year_to"), "type": ("type",), "cites": ("cites",), "document": ("document",)}
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +50,18 @@ def _unavailable(request: HttpRequest, form: SearchForm | None = None) -> HttpRe
     )
 
 
+def _warming_up(request: HttpRequest) -> HttpResponse:
+    """This worker has just started and is still reading the index: say so and come back shortly."""
+    response = render(
+        request,
+        "search/search.html",
+        {"form": SearchForm(request.GET), "warming_up": True, "retry_after": RETRY_AFTER},
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 def _facet_links(outcome: engine.Outcome) -> dict[str, Any]:
     p = outcome.params
     base = {"page": None}
@@ -63,48 +81,64 @@ def _facet_links(outcome: engine.Outcome) -> dict[str, Any]:
         Link(str(label), querystring(p, sort=value if value != "relevance" else None, **base), None, p.sort == value)
         for value, label in SORT_CHOICES
     ]
-    active = []
-    if p.year_from or p.year_to:
-        span = f"{p.year_from or '…'}–{p.year_to or '…'}" if p.year_from != p.year_to else str(p.year_from)
-        active.append(Link(_("年份：%(span)s") % {"span": span}, querystring(p, year_from=None, year_to=None, **base)))
-    if p.doc_type:
-        label = next((f.label for f in outcome.types if f.value == p.doc_type), p.doc_type)
-        active.append(Link(_("类型：%(type)s") % {"type": label}, querystring(p, type=None, **base)))
-    if p.cites:
-        active.append(Link(_("引用：%(symbol)s") % {"symbol": p.cites}, querystring(p, cites=None, **base)))
-    if p.document:
-        label = outcome.document.symbol or outcome.document.title if outcome.document else p.document
-        active.append(Link(_("文件：%(doc)s") % {"doc": label}, querystring(p, document=None, **base)))
+    active = [
+        Link(engine.filter_label(p, name, outcome.document), querystring(p, **dict.fromkeys(keys), **base))
+        for name, keys in _FILTER_PARAMS.items()
+        if engine.filter_is_set(p, name)
+    ]
     return {"years": years, "types": types, "cites": cites, "sorts": sorts, "active": active}
 
 
-def _pages(outcome: engine.Outcome) -> list[Link]:
-    p = outcome.params
-    if outcome.num_pages <= 1:
+# Pages shown on each side of the current one in the pagination bar.
+PAGE_WINDOW = 2
+
+
+def page_numbers(page: int, last: int, window: int = PAGE_WINDOW) -> list[int | None]:
+    """The pagination bar: first, last, ``window`` pages around ``page``; None where pages are left out.
+
+    A gap of a single page shows that page rather than "…" (1 2 3 4 5 … 9, never 1 2 3 … 5).
+    """
+    if last <= 1:
         return []
-    numbers = sorted({1, outcome.num_pages, *range(max(1, p.page - 2), min(outcome.num_pages, p.page + 2) + 1)})
-    return [Link(str(n), querystring(p, page=n), None, n == p.page) for n in numbers]
+    shown = sorted({1, last, *range(max(1, page - window), min(last, page + window) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - out[-1] == 2:  # type: ignore[operator]
+            out.append(n - 1)
+        elif out and n - out[-1] > 2:  # type: ignore[operator]
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def _pages(outcome: engine.Outcome) -> list[Link | None]:
+    p = outcome.params
+    return [
+        None if n is None else Link(str(n), querystring(p, page=n), None, n == p.page)
+        for n in page_numbers(p.page, outcome.num_pages)
+    ]
+
+
+def _suggestion_href(p: engine.SearchParams, s: engine.Suggestion) -> str:
+    if not s.keep_filters:
+        return querystring(engine.SearchParams(q=s.q, sort=p.sort))
+    dropped = {key: None for name in s.drop for key in _FILTER_PARAMS[name]}
+    return querystring(p, q=s.q, page=None, **dropped)
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     try:
         form, params, outcome = _run(request)
+    except WarmingUp:
+        return _warming_up(request)
     except SearchUnavailable:
         log.warning("search unavailable", exc_info=True)
         return _unavailable(request)
     if outcome.redirect:
         return redirect(outcome.redirect)
     p = outcome.params
-    suggestions = [
-        Link(
-            s.label,
-            querystring(p, q=s.q, page=None)
-            if s.keep_filters
-            else querystring(engine.SearchParams(q=s.q, sort=p.sort)),
-        )
-        for s in outcome.suggestions
-    ]
+    suggestions = [Link(s.label, _suggestion_href(p, s)) for s in outcome.suggestions]
     context = {
         "form": form,
         "outcome": outcome,
@@ -142,6 +176,14 @@ def _hit_data(hit: engine.Hit, request: HttpRequest) -> dict[str, Any]:
 def api_search(request: HttpRequest) -> JsonResponse:
     try:
         _form, params, outcome = _run(request)
+    except WarmingUp:
+        response = JsonResponse(
+            {"error": _("检索正在准备中（服务刚刚启动），请稍候再试。"), "count": 0, "next": None, "results": []},
+            status=503,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     except SearchUnavailable:
         return JsonResponse(
             {"error": _("检索暂时不可用，请稍后再试。"), "count": 0, "next": None, "results": []},
@@ -155,6 +197,8 @@ def api_search(request: HttpRequest) -> JsonResponse:
         "results": [_hit_data(h, request) for h in outcome.hits],
         "notes": outcome.notes,
     }
+    if outcome.unfiltered_total:
+        data["unfiltered_count"] = outcome.unfiltered_total  # the filters excluded every result
     if outcome.redirect:
         data["document"] = request.build_absolute_uri(outcome.redirect)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

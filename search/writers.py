@@ -1,4 +1,10 @@
-"""Whoosh writers for our index: lengths read once per field, parallel sub-writers, lock back-off."""
+"""Whoosh writers for our index: text analysed once per entry, lengths read once per field, lock back-off.
+
+Every entry is written through :class:`FastSegmentWriter` (live updates, repairs, and each
+sub-process of a bulk load, :class:`search.whoosh_internals.ParallelWriter`): it analyses the block
+text once (:func:`search.analyzers.analyze`) and hands Whoosh the three derived fields ready-made,
+instead of letting each field's analyzer cut the same text with jieba again.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,14 @@ import time
 from typing import Any
 
 from whoosh.index import FileIndex, LockError
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
+from . import analyzers
+from .schema import CITES_LIST, EXTRA, STREAM
+from .whoosh_internals import ParallelWriter
+
 # Memory for a writer's posting pool before it spills sorted runs to disk.
-POOL_MB = 384
+POOL_MB = 128
 
 
 class _CachedLengths:
@@ -37,46 +46,22 @@ class _CachedLengths:
 
 
 class FastSegmentWriter(SegmentWriter):
-    def per_document_reader(self) -> Any:
-        return _CachedLengths(super().per_document_reader())
-
-
-class _SubWriterTask(SubWriterTask):
-    """Whoosh's multiprocessing sub-writer, writing its own segment with :class:`FastSegmentWriter`."""
-
-    def run(self) -> None:  # SubWriterTask.run's protocol, multisegment mode only
-        ix = self.storage.open_index(self.indexname)
-        writer = self.writer = FastSegmentWriter(ix, _lk=False, **self.kwargs)
-        while self.running:
-            jobinfo = self.jobqueue.get()
-            if jobinfo is None:
-                break
-            self._process_file(*jobinfo)
-        if not self.running:
-            writer.cancel()
-            return
-        segment = writer._finalize_segment()
-        self.resultqueue.put((None, writer.pool.fieldnames, segment), timeout=60)
-
-
-class ParallelWriter(MpWriter):
-    """Whoosh's MpWriter in multisegment mode: N forked processes segment and write N segments.
-
-    jieba and Whoosh's posting writer are both pure Python, so on a 2-core machine the only way to
-    use the second core for a rebuild is a second process doing the whole job for half the documents.
-    """
-
-    def __init__(self, ix: FileIndex, procs: int, **kwargs: Any) -> None:
-        super().__init__(ix, procs=procs, batchsize=250, multisegment=True, **kwargs)
-
-    def _new_task(self) -> SubWriterTask:
-        task = _SubWriterTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True)
-        self.tasks.append(task)
-        task.start()
-        return task
+    def add_document(self, **fields: Any) -> None:
+        text = fields.get("text")
+        if isinstance(text, str):
+            analysis = analyzers.analyze(text)
+            fields["text"] = analysis.terms
+            fields[EXTRA] = sorted(analysis.extra)
+            fields[STREAM] = analysis.column
+        fields[CITES_LIST] = str(fields.get("cites") or "").encode()
+        super().add_document(**fields)
 
     def per_document_reader(self) -> Any:
         return _CachedLengths(super().per_document_reader())
+
+
+def parallel_writer(ix: FileIndex, procs: int) -> ParallelWriter:
+    return ParallelWriter(ix, procs=procs, writer_class=FastSegmentWriter, limitmb=POOL_MB)
 
 
 def retry(make: Any, timeout: float) -> Any:

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import pickle
+from urllib.parse import quote
 
 import pytest
 from whoosh.analysis import Tokenizer
 
 from search import analyzers
-from search.highlight import hl_spans, hl_url, render, snippet, term_spans
-from search.query import And, Cited, FieldFilter, Not, Or, Phrase, Words, parse_query, parse_year
+from search.highlight import Mark, hl_spans, hl_url, mark_spans, render, snippet
+from search.query import And, Cited, FieldFilter, Not, Or, Phrase, Prefix, Words, parse_query, parse_year
 
 
 def words(text: str) -> list[str]:
     return analyzers.query_words(text)
 
 
-def index_tokens(text: str) -> list[tuple[str, int]]:
-    return [(w, pos) for w, pos, _s, _e in analyzers.tokens_with_offsets(text, mode="index")]
+def marked(text: str, *marks: Mark) -> list[str]:
+    return [text[s:e] for s, e in mark_spans(text, marks)]
 
 
 # --- folding ---------------------------------------------------------------------------------------
@@ -46,13 +47,36 @@ def test_un_vocabulary_terms_are_single_words(term):
     assert words(f"关于{term}的报告") == ["关于", term, "的", "报告"]
 
 
-def test_index_mode_adds_parts_of_a_word_at_the_words_own_position():
-    tokens = index_tokens("安全理事会决议")
-    positions = {w: pos for w, pos in tokens}
-    assert positions["安全理事会"] == positions["安全"] == positions["理事会"] == 0
-    assert positions["决议"] == 1  # the next precise word follows directly: phrases still match
+def test_the_index_holds_words_their_parts_and_the_dictionary_words_between_them():
+    a = analyzers.analyze("安全理事会决议")
+    assert [w for w, _s, _e in a.words] == ["安全理事会", "决议"]
+    assert {"安全", "理事会"} <= {p for p, _s, _e in a.parts}
     # Queries are cut precisely: no parts, so a query word means the word.
     assert words("安全理事会决议") == ["安全理事会", "决议"]
+    # 能力差 straddles 能力|差距: not a word of the text, but a dictionary word in it (phrase candidates).
+    straddling = analyzers.analyze("东道国警察部队的能力差距")
+    assert "能力差" in straddling.extra and "能力差" not in straddling.terms
+
+
+def test_the_stream_keeps_letters_digits_and_ideographs_and_one_separator_per_gap():
+    assert analyzers.stream("第 2518(2020)号决议") == "第2518|2020|号决议"
+    assert analyzers.stream("1 000 名警察") == "1|000名警察"  # a space between digits separates
+    assert analyzers.stream("UNITE Aware 平台") == "unite|aware平台"
+    assert analyzers.needle("“維和人員的安全。”") == "维和人员的安全"
+    assert analyzers.column_value("警察，能力") == "|警察|能力|".encode()
+
+
+def test_phrase_terms_are_terms_every_block_containing_the_phrase_holds():
+    needle = analyzers.needle("维和人员的安全")
+    assert set(analyzers.phrase_terms(needle)) >= {"维和人员", "安全"}
+    assert "的" not in analyzers.phrase_terms(needle)  # one character: not a dictionary word
+    # The pairs around a function word are terms too, rarer than the words around them.
+    assert {"员的", "的安"} <= set(analyzers.phrase_terms(needle))
+    assert {"员的", "的安"} <= analyzers.analyze("保障维和人员的安全").extra
+    # A run of digits closed on both sides inside the phrase is cut out whole in every block.
+    assert {"2518", "2020"} <= set(analyzers.phrase_terms(analyzers.needle("第2518(2020)号决议")))
+    # At the phrase's edge it may continue in the block (25189): not a term.
+    assert "2518" not in analyzers.phrase_terms(analyzers.needle("2518(2020)"))
 
 
 def test_single_character_words_and_numbers_are_kept_and_punctuation_dropped():
@@ -65,11 +89,6 @@ def test_the_tokenizer_survives_pickling_as_whoosh_stores_it_in_the_index():
     assert [t.text for t in tokenizer("聯合國警察", mode="query")] == ["联合国警察"]
 
 
-def test_split_word_cuts_a_word_into_shorter_dictionary_words():
-    assert analyzers.split_word("维持和平行动") == ["维持和平", "行动"]
-    assert "".join(analyzers.split_word("联海综合办")) == "联海综合办"
-
-
 # --- query parsing ---------------------------------------------------------------------------------
 
 
@@ -77,6 +96,28 @@ def test_phrases_in_ascii_and_chinese_quotes():
     assert parse_query('"性剥削和性虐待"').root == Phrase("性剥削和性虐待")
     assert parse_query("“性剥削和性虐待”").root == Phrase("性剥削和性虐待")
     assert parse_query("「性剥削」 警察").root == And((Phrase("性剥削"), Words("警察")))
+
+
+def test_prefix_and_title_syntax():
+    assert parse_query("海*").root == Prefix("海")
+    assert parse_query("title:警务 海*").root == And((FieldFilter("title", "警务"), Prefix("海")))
+    assert parse_query('title:"维持和平行动"').root == FieldFilter("title", "维持和平行动", quoted=True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "searched", "said"),
+    [
+        ("author:古特雷斯", Words("古特雷斯"), "不支持字段“author:”"),
+        ("*海地", Words("海地"), "通配符只能放在词尾"),
+        ("海?地", Words("海地"), "不支持“?”"),
+        ("维持~和平", Words("维持和平"), "不支持“~”"),
+        ("警察^2", Words("警察2"), "不支持“^”"),
+    ],
+)
+def test_syntax_from_other_search_engines_is_named_in_a_note(raw, searched, said):
+    parsed = parse_query(raw)
+    assert parsed.root == searched
+    assert any(said in note for note in parsed.notes), parsed.notes
 
 
 def test_boolean_operators_and_grouping():
@@ -157,16 +198,34 @@ def test_a_long_query_is_cut_and_searched_rather_than_refused():
 
 def test_marks_follow_the_indexes_words_not_substrings():
     text = "安全理事会开会讨论维持和平行动。"
-    marked = [text[s:e] for s, e in term_spans(text, {"会"})]
-    assert marked == []  # 会 inside 理事会 is not a word here
-    marked = [text[s:e] for s, e in term_spans(text, {"和平"})]
-    assert marked == ["和平"]  # a part of 维持和平行动, as the index has it
-    assert [text[s:e] for s, e in term_spans(text, {"维持和平行动", "和平"})] == ["维持和平行动"]
+    assert marked(text, Mark("word", "会")) == []  # 会 inside 理事会 is not a word here
+    # 和平 matched this block only as a part of 维持和平行动: that part is what the reader sees.
+    assert marked(text, Mark("word", "和平")) == ["和平"]
+    assert marked(text, Mark("word", "维持和平行动"), Mark("word", "和平")) == ["维持和平行动"]
+
+
+def test_a_word_is_marked_whole_and_not_inside_a_longer_word_when_the_block_has_it_whole():
+    text = "安全理事会强调安全和稳定。"
+    assert marked(text, Mark("word", "安全")) == ["安全"]
+    assert mark_spans(text, [Mark("word", "安全")]) == [(7, 9)]
+
+
+def test_a_phrase_is_marked_as_one_span_and_function_characters_never_alone():
+    text = "保障维和人员的安全是安全理事会的责任，维和人员安全和保障"
+    assert marked(text, Mark("phrase", "维和人员的安全")) == ["维和人员的安全"]
+    assert marked(text, Mark("word", "的")) == []
+    assert marked(text, Mark("phrase", "警察|能力")) == []
+    assert marked("警察， 能力", Mark("phrase", "警察|能力")) == ["警察， 能力"]
+
+
+def test_a_prefix_marks_the_words_it_begins():
+    text = "海地国家警察和海洋"
+    assert marked(text, Mark("prefix", "海")) == ["海地国家警察", "海洋"]
 
 
 def test_snippets_escape_stored_text_and_only_add_mark():
     text = "<script>alert(1)</script> 联合国警察的作用" + "。" * 300
-    html = str(snippet(text, {"联合国警察"}))
+    html = str(snippet(text, {Mark("word", "联合国警察")}))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<mark>联合国警察</mark>" in html
     assert html.endswith("…")
@@ -175,7 +234,7 @@ def test_snippets_escape_stored_text_and_only_add_mark():
 
 def test_snippet_centres_on_the_matches_of_a_long_paragraph():
     text = "开头。" * 100 + "这里讨论联合国警察的作用。" + "结尾。" * 100
-    html = str(snippet(text, {"联合国警察"}))
+    html = str(snippet(text, {Mark("word", "联合国警察")}))
     assert html.startswith("…") and "<mark>联合国警察</mark>" in html
     assert len(html) < 260
 
@@ -186,4 +245,11 @@ def test_hl_contract_for_the_reading_page():
     assert [text[s:e] for s, e in spans] == ["聯合國警察", "联合国警察"]
     assert hl_spans(text, "\x00" * 5000) == []
     assert hl_spans(text, None) == []  # type: ignore[arg-type]
-    assert hl_url("/documents/S/2018/1183/#p12", {"警察"}) == "/documents/S/2018/1183/?hl=%E8%AD%A6%E5%AF%9F#p12"
+    police = hl_url("/documents/S/2018/1183/#p12", {Mark("word", "警察")})
+    assert police == "/documents/S/2018/1183/?hl=%E8%AD%A6%E5%AF%9F#p12"
+    # Phrases travel quoted, prefixes with their star; an old link with plain words still works.
+    url = hl_url("/d/#p1", {Mark("phrase", "维和人员的安全"), Mark("prefix", "海")})
+    assert url == "/d/?hl=" + quote('"维和人员的安全" 海*') + "#p1"
+    text = "海地：保障维和人员的安全。"
+    assert [text[s:e] for s, e in hl_spans(text, '"维和人员的安全" 海*')] == ["海地", "维和人员的安全"]
+    assert [text[s:e] for s, e in hl_spans(text, '"未闭合 海*')] == ["海地"]

@@ -20,7 +20,7 @@ from archive.models import Footnote, Paragraph
 from config.settings.base import elasticsearch_connection
 from search import analyzers, indexing
 from search.compiler import Compiler, WhooshBuilder
-from search.elastic.backend import PARTS, TEXT, index_mapping, index_settings
+from search.elastic.backend import GRAMS, PARTS, TEXT, index_mapping, index_settings, segmented
 from search.elastic.query import ElasticBuilder
 from search.elastic.search import read_counts, request_body, words_to_look_up
 from search.engine import SearchParams
@@ -60,20 +60,51 @@ def test_a_search_url_without_scheme_or_index_name_stops_start_up(url):
 # --- the same tokens -------------------------------------------------------------------------------
 
 
+def whoosh_entry(text: str) -> dict:
+    """The fields Whoosh's writer derives from a block's text (what search.writers stores)."""
+    a = analyzers.analyze(text)
+    return {"terms": Counter(a.terms), "stream": a.column.decode()}
+
+
+def unpair(pairs: list[str]) -> str:
+    return "".join(p[0] for p in pairs) + pairs[-1][1]
+
+
+def pairs_in_a_row(block_pairs: list[str], needle: str) -> bool:
+    """Elasticsearch's match_phrase (slop 0) over whitespace tokens, one position per pair."""
+    wanted = [needle[i : i + 2] for i in range(len(needle) - 1)]
+    if not wanted:
+        return any(p.startswith(needle) for p in block_pairs)  # the prefix query
+    return any(block_pairs[i : i + len(wanted)] == wanted for i in range(len(block_pairs) - len(wanted) + 1))
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_elasticsearch_receives_exactly_the_tokens_whoosh_indexes(seed):
-    """Words in order (phrases need jieba's positions) and the sub-words Whoosh adds per word."""
+    """Words and parts as Whoosh counts them, and the character pairs of Whoosh's phrase stream."""
     blocks = [*parsed_seed(seed).blocks, *parsed_seed(seed).footnotes]
     assert blocks
     for block in blocks:
-        whoosh = analyzers.tokens_with_offsets(block.text, mode="index")
-        first_at_position: dict[int, str] = {}
-        for word, pos, _start, _end in whoosh:
-            first_at_position.setdefault(pos, word)
-        words, parts = analyzers.index_terms(block.text)
-        assert words == [first_at_position[p] for p in sorted(first_at_position)]
-        assert Counter(words) + Counter(parts) == Counter(w for w, *_ in whoosh)
-        assert all(" " not in w for w in words + parts)  # the whitespace analyzer keeps each whole
+        whoosh = whoosh_entry(block.text)
+        entry = segmented({TEXT: block.text})
+        assert Counter(entry[TEXT].split()) + Counter(entry[PARTS].split()) == whoosh["terms"]
+        assert unpair(entry[GRAMS].split(" ")) == whoosh["stream"]
+        assert all(" " not in w for w in entry[TEXT].split() + entry[PARTS].split())
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_phrase_over_character_pairs_finds_exactly_the_blocks_whose_stream_contains_it(seed):
+    """What Elasticsearch's match_phrase answers equals Whoosh's substring test on the stream."""
+    blocks = [b.text for b in (*parsed_seed(seed).blocks, *parsed_seed(seed).footnotes)]
+    needles = {analyzers.needle(t) for t in ("的", "警察的能力", "维和人员的安全", "第2518(2020)号决议", "安全理事会")}
+    for text in blocks[::3]:  # and phrases taken from the blocks themselves, across their punctuation
+        s = analyzers.needle(text)
+        needles |= {s[i : i + n].strip("|") for i in range(0, len(s), 37) for n in (1, 2, 5, 11)}
+    needles.discard("")
+    for text in blocks:
+        pairs = segmented({TEXT: text})[GRAMS].split(" ")
+        stream = whoosh_entry(text)["stream"]
+        for needle in needles:
+            assert pairs_in_a_row(pairs, needle) == (needle in stream), (needle, text[:40])
 
 
 def test_the_mapping_cuts_text_only_at_spaces_and_keeps_filters_exact():
@@ -147,10 +178,23 @@ def _leaves(q, kind: str) -> list:
 def test_an_abbreviation_also_searches_the_full_name(indexed_seeds):
     root = parse_query("联海综合办").root
     compiled = Compiler(ElasticBuilder(), current_glossary(), lambda key: None).compile(root)
-    texts = {p[TEXT] for p in _leaves(compiled.query, "match_phrase")}
+    texts = {unpair(p[GRAMS]["query"].split(" ")) for p in _leaves(compiled.query, "match_phrase")}
     texts |= {t[TEXT] for t in _leaves(compiled.query, "term") if TEXT in t}
-    joined = {t.replace(" ", "") for t in texts}
-    assert "联合国海地综合办事处" in joined and "联海综合办" in joined
+    assert {"联合国海地综合办事处", "联海综合办"} <= texts
+
+
+def test_phrases_prefixes_and_titles_become_pairs_prefix_and_document_clauses(db):
+    b = ElasticBuilder({})
+    q = (
+        Compiler(b, current_glossary(), lambda key: None, lambda kind, text: {7, 3})
+        .compile(parse_query('"维和人员的安全" 海* title:警务').root)
+        .query
+    )
+    assert {GRAMS: {"query": "维和 和人 人员 员的 的安 安全", "slop": 0}} in _leaves(q, "match_phrase")
+    assert {TEXT: "海"} in _leaves(q, "prefix") and {PARTS: "海"} in _leaves(q, "prefix")
+    assert {"doc_id": ["3", "7"]} in _leaves(q, "terms")
+    one = Compiler(b, current_glossary(), lambda key: None).compile(parse_query('"书"').root).query
+    assert one == {"prefix": {GRAMS: "书"}}
 
 
 def test_exclusions_and_fields_become_exact_clauses(db):

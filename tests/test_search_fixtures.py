@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from archive.models import Document
-from search import glossary, indexing
+from search import backends, glossary, indexing
 
 
 def index_path() -> Path:
@@ -27,17 +27,23 @@ def index_path() -> Path:
 def fresh_index():
     """An empty index directory for this test; the writer queue idle before and after."""
     assert indexing.queue.wait_idle(60), "index updates of an earlier test are still pending"
+    backends.commit_sessions()
     shutil.rmtree(index_path(), ignore_errors=True)
     glossary.invalidate()
     yield index_path()
     indexing.queue.wait_idle(60)
+    backends.commit_sessions()  # a rebuild's bulk session must not outlive its test
     shutil.rmtree(index_path(), ignore_errors=True)
     glossary.invalidate()
 
 
 def build_index() -> None:
-    """The whole index from the database, as an operator would build it."""
+    """The whole index from the database, as an operator would build it.
+
+    The command's bulk load commits when its process exits; in the test process, at once.
+    """
     call_command("rebuild_index", interactive=False, verbosity=0)
+    backends.commit_sessions()
 
 
 @pytest.fixture

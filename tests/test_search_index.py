@@ -273,7 +273,7 @@ def test_a_write_to_a_missing_index_rebuilds_it_whole(transactional_db, fresh_in
 
 
 def test_a_forked_worker_never_borrows_its_parents_searchers(indexed_seeds, monkeypatch):
-    from search import backends, indexing
+    from search import index_files, indexing
 
     be = indexing.backend()
     with be.searcher() as first:
@@ -282,7 +282,7 @@ def test_a_forked_worker_never_borrows_its_parents_searchers(indexed_seeds, monk
         assert again is first  # within a process, open searchers are reused
     # After a fork (another process id) the parent's open files must not be shared.
     child_pid = os.getpid() + 100_000
-    monkeypatch.setattr(backends.os, "getpid", lambda: child_pid)
+    monkeypatch.setattr(index_files.os, "getpid", lambda: child_pid)
     with be.searcher() as in_child:
         assert in_child is not first
     assert run(SearchParams(q="警务咨询委员会")).total > 0

@@ -321,3 +321,86 @@ def test_a_symbol_with_filters_searches_the_document_and_what_cites_it(client, i
     assert hits and {h["symbol"] for h in hits} == {"S/2018/1183"}
     absent = client.get(SEARCH, {"q": "S/2016/9999"}).content.decode()
     assert "本库没有文号为 S/2016/9999 的文件" in absent
+
+
+# --- exact phrases and clean highlights (issue 13) ----------------------------------------------------
+
+
+def folded_stream(text: str) -> str:
+    from search import analyzers
+
+    return analyzers.stream(text)
+
+
+@pytest.mark.parametrize("phrase", ["警察的能力", "维和人员的安全", "所作的努力"])
+def test_a_quoted_phrase_finds_exactly_those_words_in_that_order(client, indexed_seeds, phrase):
+    hits = all_hits(client, q=f'"{phrase}"')
+    assert hits
+    assert all(phrase in folded_stream(block_text(h)) for h in hits)
+    # Every block that has the phrase is found, not only some.
+    having = [p for p in Paragraph.objects.current() if phrase in folded_stream(p.text)]
+    assert len(hits) == len(having)
+
+
+def test_a_phrase_does_not_match_the_same_words_without_its_function_word(client, indexed_seeds):
+    without = all_hits(client, q='"维和人员安全"')  # 维和人员安全和保障 …
+    with_de = {h["url"] for h in all_hits(client, q='"维和人员的安全"')}
+    only_without = [h for h in without if "维和人员的安全" not in block_text(h)]
+    assert only_without and with_de
+    assert not {h["url"] for h in only_without} & with_de
+
+
+def test_a_phrase_is_marked_whole_and_function_characters_never_alone(client, indexed_seeds):
+    data = api(client, q='"维和人员的安全"')
+    snippets = [h["snippet"] for h in data["results"]]
+    assert all("<mark>维和人员的安全</mark>" in s for s in snippets)
+    assert not any("<mark>的</mark>" in s or "<mark>安全</mark>" in s for s in snippets)
+    words = api(client, q="警察的能力")["results"]  # unquoted: three words, 的 among them
+    assert words and not any("<mark>的</mark>" in h["snippet"] for h in words)
+
+
+def test_a_word_is_not_marked_inside_a_longer_word_when_the_block_has_it_whole(client, indexed_seeds):
+    from search import analyzers
+
+    checked = 0
+    for hit in all_hits(client, q="安全"):
+        text = block_text(hit)
+        whole = any(w == "安全" and is_whole for w, is_whole, _s, _e in analyzers.tokens_with_offsets(text))
+        if whole and "安全理事会" in text:
+            checked += 1
+            assert "<mark>安全</mark>理事会" not in hit["snippet"], hit["snippet"]
+            assert "<mark>安全</mark>" in hit["snippet"]
+    assert checked
+
+
+def test_the_reading_page_link_carries_the_phrase_whole(client, indexed_seeds):
+    html = client.get(SEARCH, {"q": '"维和人员的安全"'}).content.decode()
+    link = re.search(r'class="hit__title" href="([^"]+)"', html).group(1)
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    assert parse_qs(urlparse(unquote(link.replace("&amp;", "&"))).query)["hl"] == ['"维和人员的安全"']
+
+
+# --- title:, prefixes and syntax from elsewhere ---------------------------------------------------------
+
+
+def test_title_field_searches_the_documents_titles(client, indexed_seeds):
+    hits = all_hits(client, q="title:警务")
+    assert hits and {h["title"] for h in hits} == {"秘书长关于联合国警务工作的报告"}
+    assert {h["symbol"] for h in all_hits(client, q='title:"维持和平行动工作组" 部队')} <= {"S/2011/817", None}
+    assert api(client, q="title:警务 维持和平")["count"] < api(client, q="维持和平")["count"]
+
+
+def test_a_prefix_finds_every_indexed_word_starting_with_it(client, indexed_seeds):
+    hits = all_hits(client, q="海*")
+    assert hits and not api(client, q="海*")["notes"]
+    assert all(re.search(r"海", block_text(h)) for h in hits)
+    assert {h["url"] for h in all_hits(client, q="海地")} <= {h["url"] for h in hits}
+    assert "<mark>海地" in api(client, q="海*")["results"][0]["snippet"]
+
+
+def test_syntax_this_search_does_not_have_is_named_and_the_rest_searched(client, indexed_seeds):
+    html = client.get(SEARCH, {"q": "author:古特雷斯"}).content.decode()
+    assert "不支持字段“author:”" in html and 'class="hit"' in html
+    html = client.get(SEARCH, {"q": "警?察"}).content.decode()
+    assert "不支持“?”" in html and 'class="hit"' in html

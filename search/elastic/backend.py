@@ -2,11 +2,13 @@
 
 What changes against ``haystack.backends.elasticsearch7_backend`` (site-packages is never patched):
 
-* **Tokens.**  jieba runs in our code (:func:`search.analyzers.index_terms`: folding, the UN
+* **Tokens.**  jieba runs in our code (:func:`search.analyzers.analyze`: folding, the UN
   vocabulary, precise cut): ``text`` holds the precise words joined by spaces and is analysed by a
-  plain ``whitespace`` analyzer, so positions (and phrases) are jieba's; ``text_parts`` holds the
-  sub-words that Whoosh keeps at their word's position.  haystack's default mapping (snowball)
-  would cut Chinese into single characters.
+  plain ``whitespace`` analyzer; ``text_parts`` holds the words' parts, which Whoosh keeps in its
+  ``text`` field too.  ``text_grams`` holds the character pairs of the phrase stream
+  (:func:`search.analyzers.grams`) with positions: a phrase is a ``match_phrase`` over its pairs,
+  which is exactly "the block's stream contains the phrase's stream", the test Whoosh makes on its
+  stored streams.  haystack's default mapping (snowball) would cut Chinese into single characters.
 * **Mapping.**  Set once, when the index is created, from the same field list as the Whoosh schema
   (``search.schema.FIELD_SPECS``); ``dynamic: strict`` refuses a field the mapping does not know.
   An index created with another mapping is reported, not silently reused: ``rebuild_index``.
@@ -37,11 +39,13 @@ log = logging.getLogger(__name__)
 
 TEXT = "text"
 PARTS = "text_parts"
+GRAMS = "text_grams"
 WORDS_ANALYZER = "jieba_words"
 
 # Our index field kinds (search/schema.py) → Elasticsearch field mappings.
 KIND_MAPPINGS: dict[str, dict[str, Any]] = {
-    "text": {"type": "text", "analyzer": WORDS_ANALYZER},
+    # Frequencies for BM25; phrases use text_grams, so no positions here.
+    "text": {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "freqs"},
     "id": {"type": "keyword"},
     "id_sortable": {"type": "keyword"},
     "keyword": {"type": "keyword"},
@@ -69,16 +73,20 @@ def index_mapping() -> dict[str, Any]:
         DJANGO_ID: {"type": "keyword"},
         # Sub-words: matched as terms, never in phrases, so no positions.
         PARTS: {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "freqs"},
+        # Character pairs of the phrase stream, with positions (match_phrase), not scored.
+        GRAMS: {"type": "text", "analyzer": WORDS_ANALYZER, "index_options": "positions", "norms": False},
     }
     for name, kind in FIELD_SPECS.items():
         properties[name] = dict(KIND_MAPPINGS[kind])
-    return {"dynamic": "strict", "properties": properties}
+    # The analysis the entries were cut with: an index cut otherwise is stale (rebuild_index).
+    return {"dynamic": "strict", "_meta": {"format": analyzers.fingerprint()}, "properties": properties}
 
 
 def segmented(doc: dict[str, Any]) -> dict[str, Any]:
-    """An index entry with its text as Elasticsearch gets it: jieba's words and sub-words."""
-    words, parts = analyzers.index_terms(doc.get(TEXT) or "")
-    return {**doc, TEXT: " ".join(words), PARTS: " ".join(parts)}
+    """An index entry with its text as Elasticsearch gets it: jieba's words, parts, stream pairs."""
+    text = doc.get(TEXT) or ""
+    words, parts = analyzers.index_terms(text)
+    return {**doc, TEXT: " ".join(words), PARTS: " ".join(parts), GRAMS: " ".join(analyzers.grams(text))}
 
 
 class JiebaElasticsearchSearchBackend(Elasticsearch7SearchBackend):
@@ -107,9 +115,14 @@ class JiebaElasticsearchSearchBackend(Elasticsearch7SearchBackend):
 
     def _check_mapping(self) -> None:
         found = self.conn.indices.get_mapping(index=self.index_name)
-        properties = next(iter(found.values()), {}).get("mappings", {}).get("properties", {})
-        wanted = index_mapping()["properties"]
-        differs = sorted(k for k, v in wanted.items() if {**v, **properties.get(k, {})} != properties.get(k))
+        mappings = next(iter(found.values()), {}).get("mappings", {})
+        properties = mappings.get("properties", {})
+        wanted = index_mapping()
+        differs = sorted(
+            k for k, v in wanted["properties"].items() if {**v, **properties.get(k, {})} != properties.get(k)
+        )
+        if mappings.get("_meta", {}).get("format") != wanted["_meta"]["format"]:
+            differs.append("_meta.format")
         if differs:
             raise SearchUnavailable(
                 f"Elasticsearch index {self.index_name!r} was created with another mapping "

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from .backend import PARTS, TEXT
+from .backend import GRAMS, PARTS, TEXT
 
 Q = dict[str, Any]
 
@@ -33,8 +33,23 @@ class ElasticBuilder:
             return {"dis_max": {"queries": [{"term": {TEXT: value}}, {"term": {PARTS: value}}]}}
         return {"term": {field: value}}
 
-    def phrase(self, words: Sequence[str]) -> Q:
-        return {"match_phrase": {TEXT: " ".join(words)}}
+    def substring(self, needle: str, terms: Sequence[str], words: Sequence[str]) -> Q:
+        # The block's stream contains the needle ⇔ the needle's character pairs stand in a row in
+        # the block's pairs.  One character: some pair starts with it (streams end with "|").
+        pairs = [needle[i : i + 2] for i in range(len(needle) - 1)]
+        if not pairs:
+            return {"prefix": {GRAMS: needle}}
+        return {"match_phrase": {GRAMS: {"query": " ".join(pairs), "slop": 0}}}
+
+    def prefix(self, prefix: str) -> Q:
+        return {
+            "bool": {"should": [{"prefix": {TEXT: prefix}}, {"prefix": {PARTS: prefix}}], "minimum_should_match": 1}
+        }
+
+    def documents(self, ids: Collection[int]) -> Q:
+        if not ids:
+            return {"bool": {"must_not": [{"match_all": {}}]}}
+        return {"terms": {"doc_id": sorted(str(i) for i in ids)}}
 
     def all_of(self, queries: Sequence[Q]) -> Q:
         return {"bool": {"must": list(queries)}}

@@ -17,7 +17,7 @@ from collections import Counter
 from typing import Any
 
 from ..compiler import Compiler
-from ..engine import CITES_FACET_SIZE, Outcome, SearchParams, compile_query, fill_page, set_counts, suggest
+from ..engine import CITES_FACET_SIZE, Outcome, SearchParams, compile_query, fill_page, no_results, set_counts
 from ..glossary import current as current_glossary
 from ..query import Node, ParsedQuery
 from .query import ElasticBuilder
@@ -74,6 +74,25 @@ def request_body(
     }
 
 
+def count_body(
+    query: dict[str, Any] | None,
+    filters: list[tuple[str, str]],
+    params: SearchParams,
+    dropped: frozenset[str],
+) -> dict[str, Any]:
+    """A request for the total only, with the ``dropped`` filters (search.engine.FILTERS) left out."""
+    names = {"doc_id": "document", "cites": "cites"}
+    conditions: list[dict[str, Any]] = [{"term": {f: v}} for f, v in filters if names.get(f, f) not in dropped]
+    if (params.year_from or params.year_to) and "year" not in dropped:
+        conditions.append({"range": {"year": {"gte": params.year_from or 0, "lte": params.year_to or 65535}}})
+    if params.doc_type and "type" not in dropped:
+        conditions.append({"term": {"doc_type": params.doc_type}})
+    clauses: dict[str, Any] = {"filter": conditions}
+    if query is not None:
+        clauses["must"] = [query]
+    return {"query": {"bool": clauses}, "size": 0, "track_total_hits": True}
+
+
 def read_counts(raw: dict[str, Any]) -> tuple[int, Counter[int], Counter[str], Counter[str]]:
     """Total and facet counts from a search response."""
     aggs = raw.get("aggregations", {})
@@ -107,14 +126,17 @@ def execute(
     compiled = compile_query(builder, text_root, outcome)
     if compiled.query is None and text_root is not None and not filters:
         # Everything typed was dropped as malformed: nothing to search for.
-        outcome.suggestions = suggest(parsed, compiled, params)
-        return outcome
+        return no_results(outcome, compiled)
     body = request_body(compiled.query, filters, params)
     raw = be.run_query(body)
     set_counts(outcome, *read_counts(raw))
     if not outcome.total:
-        outcome.suggestions = suggest(parsed, compiled, params)
-        return outcome
+
+        def count(dropped: frozenset[str]) -> int:
+            answer = be.run_query(count_body(compiled.query, filters, params, dropped))
+            return answer.get("hits", {}).get("total", {}).get("value", 0)
+
+        return no_results(outcome, compiled, count)
     if params.page > outcome.num_pages:
         # Past the last page: show the last one, as the Whoosh engine does.
         params.page = outcome.num_pages

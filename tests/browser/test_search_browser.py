@@ -93,3 +93,25 @@ def test_a_malformed_query_shows_a_note_not_an_error(search_site, page):
     notes = page.locator(".search-notes").inner_text()
     assert "引号不成对" in notes and "括号不成对" in notes
     assert page.locator(".hit").count() > 0
+
+
+def test_a_quoted_phrase_is_marked_whole_on_the_results_and_on_the_opened_page(search_site, page):
+    page.goto(f"{search_site}/search/?q=" + "“维和人员的安全”")
+    marks = page.locator(".hit__snippet mark").all_inner_texts()
+    assert marks and set(marks) == {"维和人员的安全"}
+    href = page.locator(".hit__title").first.get_attribute("href")
+    page.goto(search_site + href)
+    anchor = href.rsplit("#", 1)[1]
+    assert page.locator(f"[id='{anchor}'] mark").first.inner_text() == "维和人员的安全"
+
+
+def test_filters_that_exclude_everything_can_be_dropped_from_the_page(search_site, page):
+    page.goto(f"{search_site}/search/?q=警察&year_from=2030")
+    empty = page.locator(".search-empty")
+    assert "筛选条件排除了全部结果" in empty.inner_text()
+    assert axe_violations(page) == []
+    empty.locator("a", has_text="去掉全部筛选条件").click()
+    page.wait_for_url("**/search/?q=*")
+    assert "year_from" not in page.url and page.locator(".hit").count() == 20
+    bar = page.locator(".pagination").inner_text()
+    assert "…" in bar and "下一页" in bar

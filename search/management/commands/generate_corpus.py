@@ -220,4 +220,6 @@ class Command(BaseCommand):
             for index in indexing.block_indexes():
                 for i in range(0, len(created), 2000):
                     be.update(index, index.index_queryset().filter(document_id__in=created[i : i + 2000]))
+            if hasattr(be, "commit_bulk"):
+                be.commit_bulk()
             self.stdout.write(_("新文件已写入检索索引。"))

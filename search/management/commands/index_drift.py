@@ -17,18 +17,27 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from search import indexing
-from search.backends import SearchUnavailable
+from search.backends import SearchUnavailable, StaleIndex
 
 EXAMPLES = 10
+CHUNK = 2000
 
 
 def database_entries() -> dict[str, tuple[str, int]]:
     """index id → (digest, document id) for everything that should be searchable."""
     expected: dict[str, tuple[str, int]] = {}
     for index in indexing.block_indexes():
-        for obj in index.index_queryset().iterator(chunk_size=2000):
-            data = index.full_prepare(obj)
-            expected[data["id"]] = (data["digest"], obj.document_id)
+        chunk: list = []
+        for obj in [*index.index_queryset().iterator(chunk_size=CHUNK), None]:
+            if obj is not None:
+                chunk.append(obj)
+                if len(chunk) < CHUNK:
+                    continue
+            index.attach_citations(chunk)  # one query per chunk, not one per block
+            for block in chunk:
+                data = index.full_prepare(block)
+                expected[data["id"]] = (data["digest"], block.document_id)
+            chunk = []
     return expected
 
 
@@ -54,6 +63,11 @@ class Command(BaseCommand):
         expected = database_entries()
         try:
             actual, duplicates = index_entries()
+        except StaleIndex:
+            # Repairing entry by entry would mix two analyses in one index: only a rebuild helps.
+            raise CommandError(
+                _("检索索引由旧版本写入，格式已过时：请运行 manage.py rebuild_index --noinput 重建。")
+            ) from None
         except SearchUnavailable:
             if not opts["repair"]:
                 raise CommandError(_("检索索引不存在或无法读取；请运行 --repair 或 rebuild_index。")) from None
