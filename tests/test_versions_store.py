@@ -216,7 +216,11 @@ def test_editing_an_english_block_reads_its_citations_in_english(seeds):
 
 def test_a_hub_cited_only_by_an_english_text_is_not_asked_for(seeds):
     letter = seeds["000"]
-    import_version(letter, LETTER_EN.replace("resolution 2645 (2022), Member States", "resolution 2645 (2022) and S/2099/1, Member States"))
+    citing = LETTER_EN.replace(
+        "resolution 2645 (2022), Member States", "resolution 2645 (2022) and S/2099/1, Member States"
+    )
+    assert citing != LETTER_EN
+    import_version(letter, citing)
     hub = Document.objects.get(symbol="S/2099/1")
     assert not Document.objects.acquisition_list().filter(pk=hub.pk).exists()
     wanted = Document.objects.acquisition_list().get(symbol="S/RES/2645(2022)")

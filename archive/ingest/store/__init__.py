@@ -43,6 +43,7 @@ from .versions import (
     document_for_version,
     import_version,
     preview_version,
+    version_document,
 )
 
 __all__ = [
@@ -78,4 +79,5 @@ __all__ = [
     "store_parsed",
     "update_block_text",
     "update_footnote_text",
+    "version_document",
 ]

@@ -52,6 +52,7 @@ __all__ = [
     "document_for_version",
     "import_version",
     "preview_version",
+    "version_document",
 ]
 
 _TITLE_MAX = TextVersion._meta.get_field("title").max_length
@@ -115,6 +116,8 @@ class VersionResult:
     outcome: Outcome
     parsed: ParsedDocument
     alignment: Alignment
+    # What the librarian should check: the parser's, the masthead's and the pairing's notes.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _check_document(doc: Document, language: str) -> None:
@@ -327,11 +330,11 @@ def import_version(
     """
     _check_document(doc, language)
     parsed = _parse_checked(raw_text, max_chars, language)
-    _symbol_warnings(doc, parsed)
+    notes = parsed.warnings + _symbol_warnings(doc, parsed)
     digest = sha256(raw_text)
     with transaction.atomic():
         doc = Document.objects.select_for_update().get(pk=doc.pk)
-        chinese, notes = chinese_counterparts(doc)
+        chinese, chinese_notes = chinese_counterparts(doc)
         refused = _valid_choices(pairs, chinese, len(parsed.blocks))
         if refused:
             raise IngestError(
@@ -346,12 +349,13 @@ def import_version(
                 % {"label": doc.url_key, "language": Language(language).label}
             )
         chosen = {i: a for i, a in (pairs or {}).items() if 0 <= i < len(parsed.blocks)}
-        alignment, rows = _aligned(doc, parsed, chosen, chinese, notes)
+        alignment, rows = _aligned(doc, parsed, chosen, chinese, chinese_notes)
         outcome = _outcome(version, digest, alignment, rows)
+        notes += alignment.warnings
         new_title = (title if title is not None else parsed.metadata.title or "")[:_TITLE_MAX]
         if version is not None and outcome == Outcome.UNCHANGED:
             if new_title == version.title:
-                return VersionResult(doc, version, outcome, parsed, alignment)
+                return VersionResult(doc, version, outcome, parsed, alignment, notes)
             outcome = Outcome.REPLACED  # the same text under a corrected title
         version = version or TextVersion(document=doc, language=language)
         version.title, version.raw_text, version.source_sha256 = new_title, raw_text, digest
@@ -359,7 +363,7 @@ def import_version(
         store_parsed(doc, parsed, alignment.anchors)
         _renew(doc, parsed)
         _notify([doc.pk])
-    return VersionResult(doc, version, outcome, parsed, alignment)
+    return VersionResult(doc, version, outcome, parsed, alignment, notes)
 
 
 def _renew(doc: Document, parsed: ParsedDocument) -> None:
@@ -372,8 +376,16 @@ def _renew(doc: Document, parsed: ParsedDocument) -> None:
     Document.objects.filter(pk=doc.pk).update(updated_at=doc.updated_at, render_version=doc.render_version)
 
 
-def document_for_version(symbol: str | None, parsed_symbol: str | None = None) -> Document:
-    """The document a version is for: the one ``symbol`` names (or an old symbol of it), else the masthead's."""
+def document_for_version(symbol: str | None, parsed_symbol: str | None = None, *, public_id: str = "") -> Document:
+    """The document a version is for: the one ``symbol`` names (or an old symbol of it), else the masthead's.
+
+    ``public_id`` names a document that has no symbol yet.
+    """
+    if public_id:
+        doc = Document.objects.filter(public_id=public_id.strip()).first()
+        if doc is None:
+            raise IngestError(_("本库没有永久编号为 %(id)s 的文件。") % {"id": public_id})
+        return doc
     wanted = clean_symbol(symbol) if symbol else parsed_symbol
     if not wanted:
         raise IngestError(_("文本刊头没有文号：请用 --symbol 指明这是哪份文件的文本。"))
@@ -381,3 +393,13 @@ def document_for_version(symbol: str | None, parsed_symbol: str | None = None) -
     if doc is None:
         raise IngestError(_("本库没有文号为 %(symbol)s 的文件：请先导入它的中文本。") % {"symbol": wanted})
     return doc
+
+
+def version_document(
+    raw_text: str, language: str, symbol: str | None = None, *, public_id: str = "", max_chars: int | None = None
+) -> Document:
+    """The document ``raw_text`` is a version of: named by ``symbol`` or ``public_id``, else by its masthead."""
+    printed = None
+    if not symbol and not public_id:
+        printed = _parse_checked(raw_text, max_chars, language).metadata.symbol
+    return document_for_version(symbol, printed, public_id=public_id)
