@@ -377,9 +377,15 @@ def _continued(
     return found
 
 
-def choice_problems(chosen: Mapping[int, str | None], chinese: Sequence[Counterpart]) -> dict[int, str]:
-    """Why a librarian's choice of partners cannot be taken, by English index (empty: it can)."""
-    known = {c.anchor for c in chinese}
+def choice_problems(
+    chosen: Mapping[int, str | None], chinese: Sequence[Counterpart], held: Iterable[str] = ()
+) -> dict[int, str]:
+    """Why a librarian's choice of partners cannot be taken, by English index (empty: it can).
+
+    A partner is a current Chinese block, or an anchor the version already ``held`` (its Chinese block
+    may have left the current text since).
+    """
+    known = {c.anchor for c in chinese} | {a for a in held if not _UNPAIRED_RE.match(a)}
     problems: dict[int, str] = {}
     owner: dict[str, int] = {}
     for i, anchor in sorted(chosen.items()):

@@ -227,10 +227,13 @@ def _outcome(version: TextVersion | None, digest: str, alignment: Alignment, row
 
 
 def _valid_choices(
-    chosen: Mapping[int, str | None] | None, chinese: Sequence[Counterpart], count: int
+    doc: Document, language: str, chosen: Mapping[int, str | None] | None, chinese: Sequence[Counterpart], count: int
 ) -> dict[int, str]:
     """Problems with the librarian's choices, by English index (blocks past the text's end are ignored)."""
-    return choice_problems({i: a for i, a in (chosen or {}).items() if 0 <= i < count}, chinese)
+    if not chosen:
+        return {}
+    held = doc.paragraphs.filter(language=language).values_list("anchor", flat=True)
+    return choice_problems({i: a for i, a in chosen.items() if 0 <= i < count}, chinese, held)
 
 
 def preview_version(
@@ -257,7 +260,7 @@ def preview_version(
     except IngestError as exc:
         problems["symbol"] = str(exc)
     chinese, notes = chinese_counterparts(doc)
-    refused = _valid_choices(pairs, chinese, len(parsed.blocks))
+    refused = _valid_choices(doc, language, pairs, chinese, len(parsed.blocks))
     problems.update({f"pair-{i + 1}": message for i, message in refused.items()})
     chosen = {i: a for i, a in (pairs or {}).items() if i not in refused and 0 <= i < len(parsed.blocks)}
     alignment, rows = _aligned(doc, parsed, chosen, chinese, notes)
@@ -335,7 +338,7 @@ def import_version(
     with transaction.atomic():
         doc = Document.objects.select_for_update().get(pk=doc.pk)
         chinese, chinese_notes = chinese_counterparts(doc)
-        refused = _valid_choices(pairs, chinese, len(parsed.blocks))
+        refused = _valid_choices(doc, language, pairs, chinese, len(parsed.blocks))
         if refused:
             raise IngestError(
                 " ".join(
