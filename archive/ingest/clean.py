@@ -126,8 +126,10 @@ def visible_len(text: str) -> int:
 
 
 # Zero-width characters and odd spaces that PDF extraction scatters around.
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
-_ODD_SPACES = {ord(c): " " for c in "\t\u00a0\u202f\u205f" + "".join(map(chr, range(0x2002, 0x200B)))}
+# (As patterns: str.translate with a table walks every character in Python-level lookups, several
+# times slower than one regex pass over text that mostly has none of them.)
+_INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_ODD_SPACES_RE = re.compile("[\t\u00a0\u202f\u205f\u2002-\u200a]")
 _NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\v\x85]")
 
 _SEPARATOR_RE = re.compile(r"^[_＿]{5,}$")
@@ -138,11 +140,14 @@ _MD_LINK_RE = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\\]|\\.)*\)")
 # Bounded, so a line full of unmatched "**" cannot make the search quadratic.
 _MD_BOLD_RE = re.compile(r"\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+(?=\S)")
+_MD_MARKS_RE = re.compile(r"[#\[*\\]")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def strip_markdown(text: str) -> str:
     """``[2699\\(2023\\)](#)`` → ``2699(2023)``, ``**Unite Aware**`` → ``Unite Aware``."""
+    if not _MD_MARKS_RE.search(text):
+        return text  # most lines carry no markdown at all
     text = _MD_HEADING_RE.sub("", text)
     text = _MD_LINK_RE.sub(lambda m: m.group(1), text)
     text = _MD_BOLD_RE.sub(lambda m: m.group(1), text)
@@ -173,11 +178,11 @@ def _boundary(pending: Boundary | None, furniture: Furniture | None = None, form
 def prepare(raw: str, rules: LineRules | None = None) -> Prepared:
     """Normalise ``raw``, read its masthead, drop page furniture and link annotations, find the pages."""
     rules = rules or CHINESE
-    text = _NEWLINES_RE.sub("\n", raw).replace(_FORM_FEED, f"\n{_FORM_FEED}\n").translate(_INVISIBLE)
+    text = _INVISIBLE_RE.sub("", _NEWLINES_RE.sub("\n", raw).replace(_FORM_FEED, f"\n{_FORM_FEED}\n"))
     # Table cells are told apart by tabs and runs of spaces, so the table stage sees lines before
     # odd spaces become plain ones.
     source_lines = text.split("\n")
-    raw_lines = text.translate(_ODD_SPACES).split("\n")
+    raw_lines = _ODD_SPACES_RE.sub(" ", text).split("\n")
     stripped = [line.strip() if line != _FORM_FEED else line for line in raw_lines]
     head = read_masthead([s if s != _FORM_FEED else "" for s in stripped], rules.masthead)
     headers = list(head.headers)
@@ -346,6 +351,8 @@ class LineRules:
     short_unit: int
     # The joiner for a document, made from its lines (English reads how the document hyphenates words).
     joiner: Callable[[Sequence[Line]], Joiner]
+    # A joined unit's spacing made right (Chinese drops the spaces extraction puts between ideographs).
+    tidy: Callable[[str], str] = tidy
 
 
 class _Pending:
@@ -365,8 +372,8 @@ class _Pending:
         self.pieces.append(line.text)
         self.visible += visible_len(line.text)
 
-    def unit(self, join: Joiner) -> Unit:
-        return Unit(tidy(join(self.pieces)), self.indent, self.page)
+    def unit(self, join: Joiner, rules: LineRules) -> Unit:
+        return Unit(rules.tidy(join(self.pieces)), self.indent, self.page)
 
 
 def _continues(pending: _Pending, rules: LineRules) -> bool:
@@ -395,7 +402,7 @@ def _paragraph_line_boundary(pending: _Pending, nxt: Line, rules: LineRules) -> 
 
 
 def _is_chapeau(text: str, rules: LineRules) -> bool:
-    return len(text) <= rules.chapeau_max and bool(rules.chapeau.match(tidy(text)))
+    return len(text) <= rules.chapeau_max and bool(rules.chapeau.match(rules.tidy(text)))
 
 
 def _preamble_boundary(pending: _Pending, prev: Line, nxt: Line, layout: Layout) -> bool:
@@ -420,7 +427,7 @@ def join_lines(
     def flush() -> None:
         nonlocal pending, preamble
         if pending is not None:
-            unit = pending.unit(join)
+            unit = pending.unit(join, rules)
             units.append(unit)
             preamble = preamble or bool(chapeau.match(unit.text))
         pending = None

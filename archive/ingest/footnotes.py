@@ -48,7 +48,10 @@ def _body_start(text: str, last: int, zone_start: bool) -> tuple[int, str] | Non
 
 
 def split_footnotes(
-    lines: list[Line], layout: Layout, join: Joiner | Callable[[list[str]], str] = join_pieces
+    lines: list[Line],
+    layout: Layout,
+    join: Joiner | Callable[[list[str]], str] = join_pieces,
+    tidy: Callable[[str], str] = tidy,
 ) -> tuple[list[Line], list[Footnote]]:
     """Separate footnote areas from ``lines``; return (body lines, footnotes in order)."""
     body: list[Line] = []

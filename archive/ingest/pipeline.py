@@ -90,7 +90,7 @@ def parse(raw: str, language: str = "zh") -> ParsedDocument:
     profile = profile_for(language)
     prepared = clean.prepare(raw, profile.lines)
     join = profile.lines.joiner(prepared.lines)
-    body_lines, notes = footnotes.split_footnotes(prepared.lines, prepared.layout, join)
+    body_lines, notes = footnotes.split_footnotes(prepared.lines, prepared.layout, join, profile.lines.tidy)
     body_lines, table_warnings = tables.gather_tables(body_lines, profile.table_header)
     blocks = segment.segment(clean.join_lines(body_lines, prepared.layout, profile.lines, join), profile.segment)
 

@@ -194,7 +194,8 @@ def _resolution_items(norm: str, blocked: list[tuple[int, int]]) -> Iterator[tup
 
 def extract_citations(text: str) -> list[CitationMatch]:
     """All citations in English ``text``, in text order, one per occurrence; never raises."""
-    norm, origin = _normalise(text)
+    # English text is mostly ASCII, which NFKC leaves as it is.
+    norm, origin = (text, range(len(text) + 1)) if text.isascii() else _normalise(text)
     blocked = [m.span() for m in _URL_RE.finditer(norm)]
     found = list(_symbol_matches(norm, blocked))
     blocked += [(s, e) for s, e, _symbol in found]

@@ -22,6 +22,7 @@ _CANDIDATE_RE = re.compile(r"(?<![0-9])([0-9]{1,3})(?![0-9/%\-A-Za-z(]|[.,:][0-9
 _SUPER_CANDIDATE_RE = re.compile(
     rf"(?<![0-9{SUPERSCRIPTS}])(?<!\bm)(?<!\bkm)(?<!\bcm)(?<!\bmm)([{SUPERSCRIPTS}]{{1,3}})(?![{SUPERSCRIPTS}])"
 )
+_ANY_SUPERSCRIPT_RE = re.compile(f"[{SUPERSCRIPTS}]")
 _CLOSING = frozenset(".,;:)]”’\"'")
 _AFTER = frozenset('.,;:)”’"')
 # A word this long before glued digits is a word with a marker; a shorter one is a name ("G20", "P5").
@@ -40,7 +41,7 @@ def english_candidates(blocks: list[Block]) -> list[Marker]:
     found = []
     for b, block in enumerate(blocks):
         text = block.text
-        if any(ch in SUPERSCRIPTS for ch in text):
+        if _ANY_SUPERSCRIPT_RE.search(text):
             for m in _SUPER_CANDIDATE_RE.finditer(text):
                 found.append(Marker(b, m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT))))
         if block.kind == BlockKind.TABLE:

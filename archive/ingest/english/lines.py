@@ -37,6 +37,8 @@ _WORD_RE = re.compile(r"[A-Za-z]+(?:[-\u2010'’][A-Za-z]+)*")
 # The end of a line that breaks a word: letters (or digits) glued to a hyphen.
 _BROKEN_END_RE = re.compile(r"([A-Za-z0-9]+)[-\u2010]$")
 _LEADING_WORD_RE = re.compile(r"^[A-Za-z]+")
+# Both halves of a word broken at a line end, in the document's lines joined by line ends.
+_BROKEN_WORD_RE = re.compile(r"[A-Za-z0-9]*[-\u2010]\n[A-Za-z]*")
 # Prefixes UN usage hyphenates (post-conflict, pre-deployment, non-governmental, self-defence, follow-up).
 _KEEP_PREFIXES = frozenset(
     "non self ex cross well post pre anti counter semi quasi mid all so follow long short high low full part".split()
@@ -73,22 +75,12 @@ _MAX_LISTED = 12
 
 def _vocabulary(lines: Sequence[Line]) -> Counter[str]:
     """Every word the lines print whole (lower case); the halves of a word broken at a line end are left out."""
-    words: Counter[str] = Counter()
-    broken_before = False
-    for line in lines:
-        if line.kind != LineKind.TEXT:
-            broken_before = False
-            continue
-        text = line.text
-        broken_after = bool(_BROKEN_END_RE.search(text))
-        for match in _WORD_RE.finditer(text):
-            if (broken_before and match.start() == 0) or (broken_after and match.end() == len(text) - 1):
-                continue  # half of a word broken across the lines
-            token = match.group().lower().replace("\u2010", "-")
-            words[token] += 1
-            if "-" in token:
-                words.update(part for part in token.split("-") if part)
-        broken_before = broken_after
+    text = "\n".join(line.text for line in lines if line.kind == LineKind.TEXT)
+    words = Counter(w.lower().replace("\u2010", "-") for w in _WORD_RE.findall(_BROKEN_WORD_RE.sub(" ", text)))
+    for word in [w for w in words if "-" in w]:
+        for part in word.split("-"):
+            if part:
+                words[part] += words[word]
     return words
 
 
@@ -167,6 +159,14 @@ def joiner(lines: Sequence[Line]) -> HyphenJoiner:
     return HyphenJoiner(_vocabulary(lines))
 
 
+_SPACES_RE = re.compile(r"\s+")
+
+
+def collapse_spaces(text: str) -> str:
+    """English keeps every space between words; runs of them (and line ends) become one."""
+    return _SPACES_RE.sub(" ", text).strip()
+
+
 ENGLISH = LineRules(
     masthead=MASTHEAD,
     # A wrapped English line holds about 90 characters; a paragraph on one line, hundreds.
@@ -176,4 +176,5 @@ ENGLISH = LineRules(
     chapeau_max=40,
     short_unit=120,
     joiner=joiner,
+    tidy=collapse_spaces,
 )
