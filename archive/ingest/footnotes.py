@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 from .clean import Joiner, Layout, Line, LineKind, is_cjk, is_cjk_punct, join_pieces, tidy
 from .types import Block, BlockKind, Footnote, FootnoteRef
 
-__all__ = ["CHINESE", "SUPERSCRIPTS", "Marker", "MarkerRules", "attach_markers", "split_footnotes"]
+__all__ = [
+    "CHINESE",
+    "SUPERSCRIPTS",
+    "Marker",
+    "MarkerRules",
+    "attach_markers",
+    "split_footnotes",
+    "superscript_candidates",
+]
 
 _SUPERSCRIPTS = SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
@@ -118,14 +126,25 @@ _CANDIDATE_RE = re.compile(r"(?<![0-9])([0-9]{1,3})(?![0-9.,:/%\-A-Za-z()])")
 _SUPER_CANDIDATE_RE = re.compile(rf"(?<![A-Za-z0-9{_SUPERSCRIPTS}])([{_SUPERSCRIPTS}]{{1,3}})(?![{_SUPERSCRIPTS}])")
 
 
+_ANY_SUPERSCRIPT_RE = re.compile(f"[{_SUPERSCRIPTS}]")
+
+
+def superscript_candidates(b: int, block: Block, pattern: re.Pattern[str]) -> list[Marker]:
+    """The superscript markers ``pattern`` finds in block number ``b``; its digits, unless it is a table."""
+    text = block.text
+    found = []
+    if _ANY_SUPERSCRIPT_RE.search(text):
+        for m in pattern.finditer(text):
+            found.append(Marker(b, m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT))))
+    return found
+
+
 def chinese_candidates(blocks: list[Block]) -> list[Marker]:
     """Digits where a marker may stand in Chinese text: after closing punctuation or an ideograph."""
     found = []
     for b, block in enumerate(blocks):
         text = block.text
-        if any(ch in _SUPERSCRIPTS for ch in text):
-            for m in _SUPER_CANDIDATE_RE.finditer(text):
-                found.append(Marker(b, m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT))))
+        found += superscript_candidates(b, block, _SUPER_CANDIDATE_RE)
         if block.kind == BlockKind.TABLE:
             continue  # a table's figures are numbers; only superscripts mark its footnotes
         for m in _CANDIDATE_RE.finditer(text):

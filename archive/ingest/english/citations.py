@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from ..citations import _URL_RE, _kind, _normalise, _overlaps, _symbol_matches
+from ..citations import _URL_RE, _normalise, _overlaps, _symbol_matches, citation_matches
 from ..pinpoints import part_name
 from ..symbols import InvalidSymbol, normalize_symbol, resolution_symbol
 from ..types import CitationMatch
@@ -201,20 +201,7 @@ def extract_citations(text: str) -> list[CitationMatch]:
     blocked += [(s, e) for s, e, _symbol in found]
     found += _resolution_items(norm, blocked)
 
-    citations: list[CitationMatch] = []
-    for n_start, n_end, symbol in sorted(found):
-        start, end = origin[n_start], origin[n_end - 1] + 1
-        citations.append(
-            CitationMatch(
-                symbol=symbol,
-                kind=_kind(symbol),
-                text=text[start:end],
-                start=start,
-                end=end,
-                pinpoint=_before(norm, n_start) or _after(norm, n_end),
-            )
-        )
-    return citations
+    return citation_matches(text, origin, found, lambda start, end: _before(norm, start) or _after(norm, end))
 
 
 # Text that reads like a citation: a symbol-shaped token ("S/RES/2645", "S/PV.9000") or a numbered

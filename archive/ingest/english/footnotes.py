@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import re
 
-from ..footnotes import SUPERSCRIPTS, Marker, MarkerRules
+from ..footnotes import SUPERSCRIPTS, Marker, MarkerRules, superscript_candidates
 from ..types import Block, BlockKind
 
 __all__ = ["ENGLISH", "english_candidates"]
 
-_FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPTS, "0123456789")
 _CANDIDATE_RE = re.compile(r"(?<![0-9])([0-9]{1,3})(?![0-9/%\-A-Za-z(]|[.,:][0-9])")
 # A superscript after a unit ("m²", "km²") is a power, not a marker.
 _SUPER_CANDIDATE_RE = re.compile(
     rf"(?<![0-9{SUPERSCRIPTS}])(?<!\bm)(?<!\bkm)(?<!\bcm)(?<!\bmm)([{SUPERSCRIPTS}]{{1,3}})(?![{SUPERSCRIPTS}])"
 )
-_ANY_SUPERSCRIPT_RE = re.compile(f"[{SUPERSCRIPTS}]")
 _CLOSING = frozenset(".,;:)]”’\"'")
 _AFTER = frozenset('.,;:)”’"')
 # A word this long before glued digits is a word with a marker; a shorter one is a name ("G20", "P5").
@@ -41,9 +39,7 @@ def english_candidates(blocks: list[Block]) -> list[Marker]:
     found = []
     for b, block in enumerate(blocks):
         text = block.text
-        if _ANY_SUPERSCRIPT_RE.search(text):
-            for m in _SUPER_CANDIDATE_RE.finditer(text):
-                found.append(Marker(b, m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT))))
+        found += superscript_candidates(b, block, _SUPER_CANDIDATE_RE)
         if block.kind == BlockKind.TABLE:
             continue  # a table's figures are numbers; only superscripts mark its footnotes
         for m in _CANDIDATE_RE.finditer(text):
