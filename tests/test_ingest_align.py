@@ -1,4 +1,4 @@
-"""Pairing an English text's blocks with the Chinese text's (archive/ingest/align.py).
+"""Pairing an English text's blocks with the Chinese text's (archive/ingest/align/).
 
 The English texts are the corpus's mirrors of the seeds (tests/data/shapes_en/11_seed_000_letter.txt,
 12_seed_002_report.txt), paired with the seeds' own Chinese blocks, then changed the way real

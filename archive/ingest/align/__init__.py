@@ -26,19 +26,18 @@ blocks as stored.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
-from typing import Protocol
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .pinpoints import _chinese_number
-from .types import BlockKind
+from ..types import BlockKind
+from .keys import BlockLike, number_of, structural_keys
+from .order import features, in_order, monotone
 
 __all__ = ["Alignment", "Basis", "Counterpart", "Pair", "align", "choice_problems", "structural_keys"]
 
@@ -52,30 +51,12 @@ _KIND_LABELS = {
     BlockKind.TABLE: gettext_lazy("表格"),
     BlockKind.SIGNATURE: gettext_lazy("签名"),
 }
-# Kinds that may stand for one another across languages (a numbered point printed as a bullet).
-_PROSE = frozenset({BlockKind.PARAGRAPH, BlockKind.SUBPARAGRAPH, BlockKind.LIST_ITEM})
 _UNPAIRED_PREFIX = "en"
 _UNPAIRED_RE = re.compile(rf"^{_UNPAIRED_PREFIX}([0-9]+)$")
-_NUMBER_RE = re.compile(r"[0-9]+(?:[ ,\u00a0\u202f][0-9]{3})*")
-_CHINESE_NUMERAL_RE = re.compile(r"^([一二三四五六七八九十]{1,3})[.、．]")
-_ROMAN_RE = re.compile(r"^([IVXL]{1,6})\.\s")
-_LETTER_RE = re.compile(r"^([A-Z])\.\s")
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
 _SPACE_RE = re.compile(r"\s+")
 # Below this similarity a re-imported block is not a correction of a stored one.
 _CONTINUES_MIN_RATIO = 0.75
-# Past this many cells an alignment keeps to a band around the diagonal.
-_FULL_ALIGNMENT_CELLS = 400_000
-_BAND = 60
 _LISTED = 10
-
-
-class BlockLike(Protocol):
-    kind: str
-    number: str | None
-    label: str | None
-    section: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -124,178 +105,8 @@ class Alignment:
         return sum(1 for p in self.pairs if p.partner is not None)
 
 
-def _number(block: BlockLike) -> str:
-    return block.number or ""
-
-
-def _roman(text: str) -> int:
-    values = [_ROMAN[ch] for ch in text]
-    return sum(-v if nxt > v else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
-
-
-def _heading_numeral(text: str, last_letter: str) -> tuple[str, str] | None:
-    """("top", "2") for ``二. 背景`` or ``II. Background``, ("sub", "A") for ``A. …``; None if unnumbered."""
-    if match := _CHINESE_NUMERAL_RE.match(text):
-        number = _chinese_number(match.group(1))
-        return ("top", str(number)) if number else None
-    roman, letter = _ROMAN_RE.match(text), _LETTER_RE.match(text)
-    # "I." after "H." is the ninth sub-heading, not part I.
-    if roman and not (letter and last_letter and ord(letter.group(1)) == ord(last_letter) + 1):
-        return "top", str(_roman(roman.group(1)))
-    return ("sub", letter.group(1)) if letter else None
-
-
-def structural_keys(blocks: Sequence[BlockLike]) -> list[tuple[str, ...] | None]:
-    """What names a block in either language: ("p", section, number), ("pp", …), (…, label), ("title",)…
-
-    Sub-paragraphs belong to the numbered paragraph before them (a heading ends it), as their
-    anchors do (:mod:`archive.ingest.anchors`); numbered headings are named by their numerals, a
-    lettered one under the part it is in; a repeated key names nothing.
-    """
-    keys: list[tuple[str, ...] | None] = []
-    seen: set[tuple[str, ...]] = set()
-    parent: tuple[str, ...] | None = None
-    signatures: dict[str, int] = {}
-    part, letter, section = "", "", ""
-    for block in blocks:
-        kind, number, key = block.kind, _number(block), None
-        opens = block.section != section
-        section = block.section
-        if opens:
-            key = ("part", section)  # "附件二" and "Annex II" open the same part
-            parent = None
-        elif kind == BlockKind.TITLE:
-            key = ("title",)
-        elif kind in (BlockKind.PARAGRAPH, BlockKind.PREAMBULAR) and number:
-            key = parent = ("p" if kind == BlockKind.PARAGRAPH else "pp", block.section, number)
-        elif kind == BlockKind.HEADING:
-            parent = None
-            numeral = _heading_numeral(block.text, letter)
-            if numeral and numeral[0] == "top":
-                part, letter = numeral[1], ""
-                key = ("h", block.section, part)
-            elif numeral:
-                letter = numeral[1]
-                key = ("h", block.section, part, letter)
-        elif kind == BlockKind.SUBPARAGRAPH and parent and block.label:
-            key = (*parent, block.label)
-        elif kind == BlockKind.SIGNATURE:
-            signatures[block.section] = signatures.get(block.section, 0) + 1
-            key = ("signature", block.section, str(signatures[block.section]))
-        if key in seen:
-            key = None
-        if key is not None:
-            seen.add(key)
-        keys.append(key)
-    return keys
-
-
 def _norm(text: str) -> str:
     return _SPACE_RE.sub("", text)
-
-
-def _figures(text: str) -> frozenset[str]:
-    """The numbers a block prints, whatever its language writes between their groups (14 161, 14,161)."""
-    return frozenset(re.sub(r"[^0-9]", "", m) for m in _NUMBER_RE.findall(text))
-
-
-@dataclass(frozen=True)
-class _Features:
-    kind: str
-    number: str
-    length: int
-    figures: frozenset[str]
-    footnotes: frozenset[str]
-
-
-def _features(block: BlockLike, footnotes: Iterable[str]) -> _Features:
-    return _Features(block.kind, _number(block), len(block.text), _figures(block.text), frozenset(footnotes))
-
-
-def _score(e: _Features, z: _Features, ratio: float) -> float | None:
-    """How alike two blocks of one section are (higher: likelier a pair); None when they cannot pair."""
-    if e.kind == z.kind:
-        score = 1.0
-    elif e.kind in _PROSE and z.kind in _PROSE:
-        score = 0.3
-    else:
-        return None
-    if e.number and z.number and e.number != z.number:
-        score -= 0.5
-    spread = abs(math.log((e.length + 20) / (z.length * ratio + 20)))
-    score += 0.8 * (1 - min(spread, 2.0))
-    if e.figures or z.figures:
-        common = len(e.figures & z.figures) / len(e.figures | z.figures)
-        score += 1.5 * common - (0.5 if common == 0 else 0)
-    if e.footnotes or z.footnotes:
-        score += 1.0 if e.footnotes == z.footnotes else -0.5
-    return score
-
-
-def _in_order(
-    english: list[int], chinese: list[int], e_features: list[_Features], z_features: list[_Features], ratio: float
-) -> list[tuple[int, int]]:
-    """The best order-keeping pairing of two runs of blocks (either may skip a block): (english, chinese) pairs."""
-    n, m = len(english), len(chinese)
-    if not n or not m:
-        return []
-    banded = n * m > _FULL_ALIGNMENT_CELLS
-    band = max(_BAND, abs(n - m) + _BAND)
-    # best[i][j]: the best total over english[:i] and chinese[:j]; moves: 0 pair, 1 skip English, 2 skip Chinese.
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    move = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if i == 0 and j == 0:
-                continue
-            if banded and abs(i * m / n - j) > band:
-                best[i][j], move[i][j] = -1e18, 1 if i else 2
-                continue
-            choice, value = (1, best[i - 1][j]) if i else (2, best[i][j - 1])
-            if j and best[i][j - 1] > value:
-                choice, value = 2, best[i][j - 1]
-            if i and j:
-                s = _score(e_features[english[i - 1]], z_features[chinese[j - 1]], ratio)
-                if s is not None and s > 0 and best[i - 1][j - 1] + s > value:
-                    choice, value = 0, best[i - 1][j - 1] + s
-            best[i][j], move[i][j] = value, choice
-    pairs = []
-    i, j = n, m
-    while i or j:
-        if move[i][j] == 0:
-            pairs.append((english[i - 1], chinese[j - 1]))
-            i, j = i - 1, j - 1
-        elif move[i][j] == 1:
-            i -= 1
-        else:
-            j -= 1
-    return pairs[::-1]
-
-
-def _monotone(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest chain of pairs in the same order on both sides (pairs sorted by English index)."""
-    if not pairs:
-        return []
-    tails: list[int] = []  # index into pairs of the smallest last Chinese index of a chain of each length
-    previous = [-1] * len(pairs)
-    for k, (_e, z) in enumerate(pairs):
-        lo, hi = 0, len(tails)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if pairs[tails[mid]][1] < z:
-                lo = mid + 1
-            else:
-                hi = mid
-        previous[k] = tails[lo - 1] if lo else -1
-        if lo == len(tails):
-            tails.append(k)
-        else:
-            tails[lo] = k
-    chain, k = [], tails[-1]
-    while k != -1:
-        chain.append(pairs[k])
-        k = previous[k]
-    return chain[::-1]
 
 
 def _proposal(
@@ -308,13 +119,13 @@ def _proposal(
     e_keys, z_keys = structural_keys(blocks), structural_keys(chinese)
     z_by_key = {key: j for j, key in enumerate(z_keys) if key is not None}
     keyed = [(i, z_by_key[key]) for i, key in enumerate(e_keys) if key is not None and key in z_by_key]
-    chain = _monotone(keyed)
+    chain = monotone(keyed)
     on_chain = set(chain)
     result = {i: (j, Basis.NUMBER) for i, j in keyed}
     crossing = [i for i, j in keyed if (i, j) not in on_chain]
 
-    e_features = [_features(b, f) for b, f in zip(blocks, block_footnotes, strict=True)]
-    z_features = [_features(c, c.footnotes) for c in chinese]
+    e_features = [features(b, f) for b, f in zip(blocks, block_footnotes, strict=True)]
+    z_features = [features(c, c.footnotes) for c in chinese]
     e_total = sum(f.length for f in e_features) or 1
     ratio = e_total / (sum(f.length for f in z_features) or 1)
     paired_z = {j for _i, j in keyed}
@@ -322,7 +133,7 @@ def _proposal(
     for (e0, z0), (e1, z1) in zip(fences, fences[1:], strict=False):
         run_e = [i for i in range(e0 + 1, e1) if i not in result]
         run_z = [j for j in range(z0 + 1, z1) if j not in paired_z]
-        for i, j in _in_order(run_e, run_z, e_features, z_features, ratio):
+        for i, j in in_order(run_e, run_z, e_features, z_features, ratio):
             result[i] = (j, Basis.ORDER)
     return result, crossing
 
@@ -528,12 +339,12 @@ def _warnings(
                     "zh": _KIND_LABELS.get(partner.kind, partner.kind),
                 }
             )
-        elif _number(block) != partner.number or (block.label or "") != partner.label:
+        elif number_of(block) != partner.number or (block.label or "") != partner.label:
             warnings.append(
                 _("英文第 %(i)d 个文本块的编号“%(en)s”与配对的中文 %(anchor)s 的编号“%(zh)s”不同。")
                 % {
                     "i": p.index + 1,
-                    "en": f"{_number(block)}{block.label or ''}" or "—",
+                    "en": f"{number_of(block)}{block.label or ''}" or "—",
                     "anchor": p.partner,
                     "zh": f"{partner.number}{partner.label}" or "—",
                 }
@@ -541,7 +352,7 @@ def _warnings(
     for i in crossing:
         warnings.append(
             _("英文第 %(i)d 个文本块（编号 %(n)s）在英文本中的位置与中文本不一致，请核对配对。")
-            % {"i": i + 1, "n": _number(blocks[i]) or blocks[i].label or ""}
+            % {"i": i + 1, "n": number_of(blocks[i]) or blocks[i].label or ""}
         )
     return warnings
 
