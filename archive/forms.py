@@ -80,10 +80,10 @@ def _ingest_error(exc: IngestError) -> ValidationError:
     return ValidationError(str(exc), code="ingest")
 
 
-class ImportForm(forms.Form):
-    """Two steps on one form.  ``source``: paste text or upload a file, nothing else.  ``review``: the
-    preview is shown with the detected symbol, date, title and type filled in for correction, and
-    the text travels along in a field so that confirming re-validates everything it saves."""
+class TextSourceForm(forms.Form):
+    """A text pasted or uploaded, in two steps on one form: ``source`` (the text, nothing else), then
+    ``review`` (the preview, the text travelling along in a field so that confirming re-validates
+    everything it saves).  Shared by adding a document and adding a version of one."""
 
     SOURCE, REVIEW = "source", "review"
 
@@ -101,38 +101,8 @@ class ImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sources.SUPPORTED_EXTENSIONS)}),
         help_text=gettext_lazy("支持 .txt（UTF-8 或 GB18030 编码）、.pdf（须带文字层，扫描件不行）和 .docx。"),
     )
-    symbol = forms.CharField(
-        label=_model_field("symbol").verbose_name,
-        required=False,
-        max_length=100,
-        help_text=gettext_lazy("规范形式，如 S/2018/1183；没有文号时留空。"),
-    )
-    date = forms.DateField(
-        label=_model_field("date").verbose_name,
-        required=False,
-        widget=CalendarDateWidget,
-        help_text=format_lazy(gettext_lazy("例如 {example}；留空时使用从标题中识别出的日期。"), example=DATE_EXAMPLE),
-    )
-    title = forms.CharField(
-        label=_model_field("title").verbose_name,
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(attrs={"class": "vTextField"}),
-    )
-    doc_type = forms.ChoiceField(
-        label=_model_field("doc_type").verbose_name, choices=DocumentType.choices, required=False
-    )
-    reissue = forms.BooleanField(
-        label=gettext_lazy("确认重发"),
-        required=False,
-        help_text=gettext_lazy("这是以另一文号重新印发的同一文本：仍然作为一份单独的文件保存。"),
-    )
     # What the librarian was shown: confirming saves only if nothing changed since the preview.
     fingerprint = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    preview: store.Preview | None = None
-    # The document that already holds this text under another symbol (refused unless a reissue).
-    duplicate_of: Document | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,17 +110,8 @@ class ImportForm(forms.Form):
         self.changed_since_preview = False
 
     @property
-    def text_refused(self) -> bool:
-        """The text as a whole cannot be added (already held, or held under another symbol):
-        the page then says only that, without a preview to correct."""
-        return self.preview is not None and (self.preview.outcome == store.Outcome.UNCHANGED or bool(self.duplicate_of))
-
-    @property
     def is_review(self) -> bool:
         return (self.data.get("step") if self.is_bound else self.initial.get("step")) == self.REVIEW
-
-    def clean_date(self) -> dt.date | None:
-        return check_plausible_date(self.cleaned_data.get("date"))
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
@@ -186,6 +147,51 @@ class ImportForm(forms.Form):
         # At review the text sits folded away at the bottom of the page: its problems are said at the
         # top, once, rather than next to a field the librarian cannot see.
         return None if self.is_review else origin
+
+
+class ImportForm(TextSourceForm):
+    """Adding a document.  At ``review`` the preview is shown with the detected symbol, date, title and
+    type filled in for correction."""
+
+    symbol = forms.CharField(
+        label=_model_field("symbol").verbose_name,
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("规范形式，如 S/2018/1183；没有文号时留空。"),
+    )
+    date = forms.DateField(
+        label=_model_field("date").verbose_name,
+        required=False,
+        widget=CalendarDateWidget,
+        help_text=format_lazy(gettext_lazy("例如 {example}；留空时使用从标题中识别出的日期。"), example=DATE_EXAMPLE),
+    )
+    title = forms.CharField(
+        label=_model_field("title").verbose_name,
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+    )
+    doc_type = forms.ChoiceField(
+        label=_model_field("doc_type").verbose_name, choices=DocumentType.choices, required=False
+    )
+    reissue = forms.BooleanField(
+        label=gettext_lazy("确认重发"),
+        required=False,
+        help_text=gettext_lazy("这是以另一文号重新印发的同一文本：仍然作为一份单独的文件保存。"),
+    )
+
+    preview: store.Preview | None = None
+    # The document that already holds this text under another symbol (refused unless a reissue).
+    duplicate_of: Document | None = None
+
+    @property
+    def text_refused(self) -> bool:
+        """The text as a whole cannot be added (already held, or held under another symbol):
+        the page then says only that, without a preview to correct."""
+        return self.preview is not None and (self.preview.outcome == store.Outcome.UNCHANGED or bool(self.duplicate_of))
+
+    def clean_date(self) -> dt.date | None:
+        return check_plausible_date(self.cleaned_data.get("date"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

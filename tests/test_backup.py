@@ -5,8 +5,10 @@ import os
 import pytest
 from django.core.management import CommandError, call_command
 
-from archive.models import Document
+from archive.ingest.store import import_version
+from archive.models import Citation, Document, Footnote, FootnoteReference, Paragraph, TextVersion
 from tests.conftest import MANIFEST
+from tests.test_ingest_english import CORPUS
 
 
 def served(client) -> dict[str, object]:
@@ -32,6 +34,34 @@ def test_backup_restores_the_same_urls_and_paragraphs(client, tmp_path):
     assert served(client) == before
     report = client.get("/documents/S/2018/1183/p12/")
     assert report.status_code == 200
+
+
+def _versions() -> tuple:
+    return (
+        sorted(TextVersion.objects.values_list("document__public_id", "language", "title", "raw_text")),
+        sorted(Paragraph.objects.filter(language="en").values_list("document__public_id", "anchor", "number", "text")),
+        sorted(Footnote.objects.filter(language="en").values_list("document__public_id", "anchor", "text")),
+        FootnoteReference.objects.filter(paragraph__language="en").count(),
+        sorted(
+            Citation.objects.filter(paragraph__language="en").values_list(
+                "paragraph__anchor", "cited_symbol", "pinpoint", "target__symbol"
+            )
+        ),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_restores_the_english_version_and_its_pairing(tmp_path):
+    quiet = {"stdout": open(os.devnull, "w")}
+    call_command("import_documents", str(MANIFEST), **quiet)
+    import_version(Document.objects.get(symbol="S/2018/1183"), (CORPUS / "12_seed_002_report.txt").read_text())
+    before = _versions()
+    assert before[0] and before[3] == 9
+    backup = tmp_path / "archive.tar.gz"
+    call_command("backup_archive", output=backup, **quiet)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore_archive", str(backup), **quiet)
+    assert _versions() == before
 
 
 @pytest.mark.django_db(transaction=True)

@@ -12,12 +12,12 @@ from typing import Any
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from archive.models import Document, DocumentType, attach_latest_citers
+from archive.models import Document, DocumentType, Language, attach_latest_citers
 
 PER_PAGE = 50
 
@@ -25,9 +25,13 @@ PER_PAGE = 50
 def type_counts() -> list[tuple[str, str, int]]:
     """(value, label, hubs cited at least once) for every document type the list holds."""
     labels = dict(DocumentType.choices)
+    # Cited in a Chinese text: the same rows the list counts (Document.objects.acquisition_list).
+    chinese = Q(incoming_citations__paragraph__language=Language.ZH) | Q(
+        incoming_citations__footnote__language=Language.ZH
+    )
     rows = (
         Document.objects.hubs()
-        .filter(incoming_citations__isnull=False)
+        .filter(chinese)
         .values("doc_type")
         .annotate(n=Count("pk", distinct=True))
         .order_by("doc_type")

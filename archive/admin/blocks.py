@@ -23,7 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from archive.forms import FootnoteTextForm, ParagraphTextForm
 from archive.ingest import store
-from archive.models import DocumentStatus, Footnote, Paragraph
+from archive.models import DocumentStatus, Footnote, Language, Paragraph
 
 
 def history_link(obj: Paragraph | Footnote) -> str:
@@ -76,12 +76,12 @@ class TextOnlyAdmin(SimpleHistoryAdmin):
 @admin.register(Paragraph)
 class ParagraphAdmin(TextOnlyAdmin):
     form = ParagraphTextForm
-    list_display = ("__str__", "document", "kind", "number", "excerpt", "is_current")
-    list_filter = ("is_current", "kind")
+    list_display = ("__str__", "document", "language", "kind", "number", "excerpt", "is_current")
+    list_filter = ("language", "is_current", "kind")
     list_select_related = ("document",)
     search_fields = ("text", "document__symbol", "document__title")
-    fields = ("document", "anchor", "kind", "number", "label", "is_current", "text")
-    readonly_fields = ("document", "anchor", "kind", "number", "label", "is_current")
+    fields = ("document", "language", "anchor", "kind", "number", "label", "is_current", "text")
+    readonly_fields = ("document", "language", "anchor", "kind", "number", "label", "is_current")
 
     def save_model(self, request: HttpRequest, obj: Paragraph, form: Any, change: bool) -> None:
         # ``obj`` may be a version restored from history (stale position, markers...): only its text is taken.
@@ -91,11 +91,12 @@ class ParagraphAdmin(TextOnlyAdmin):
 @admin.register(Footnote)
 class FootnoteAdmin(TextOnlyAdmin):
     form = FootnoteTextForm
-    list_display = ("__str__", "document", "number", "excerpt")
+    list_display = ("__str__", "document", "language", "number", "excerpt")
+    list_filter = ("language",)
     list_select_related = ("document",)
     search_fields = ("text", "document__symbol", "document__title")
-    fields = ("document", "anchor", "number", "text")
-    readonly_fields = ("document", "anchor", "number")
+    fields = ("document", "language", "anchor", "number", "text")
+    readonly_fields = ("document", "language", "anchor", "number")
 
     def save_model(self, request: HttpRequest, obj: Footnote, form: Any, change: bool) -> None:
         save_text(Footnote.objects.get(pk=obj.pk), form.cleaned_data["text"])
@@ -141,10 +142,11 @@ class ParagraphInline(BlockInline):
     readonly_fields = ("anchor", "number", "kind", "history")
     verbose_name = _("段落")
     verbose_name_plural = _("段落（可直接修改文字；锚点永不改变）")
+    language = Language.ZH
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Paragraph]:
         # Retired blocks exist only so old links resolve; they are not part of the text any more.
-        return super().get_queryset(request).current().in_reading_order()
+        return super().get_queryset(request).in_language(self.language).current().in_reading_order()
 
 
 class FootnoteInline(BlockInline):
@@ -154,3 +156,23 @@ class FootnoteInline(BlockInline):
     readonly_fields = ("anchor", "number", "history")
     verbose_name = _("脚注")
     verbose_name_plural = _("脚注")
+    language = Language.ZH
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Footnote]:
+        return super().get_queryset(request).filter(language=self.language)
+
+
+class EnglishParagraphInline(ParagraphInline):
+    """The English version's blocks, folded away: their anchors are their Chinese partners'."""
+
+    verbose_name = _("英文段落")
+    verbose_name_plural = _("英文本的段落（锚点即配对的中文段落的锚点；改配对请用“英文本与配对”）")
+    classes = ["collapse"]
+    language = Language.EN
+
+
+class EnglishFootnoteInline(FootnoteInline):
+    verbose_name = _("英文脚注")
+    verbose_name_plural = _("英文本的脚注")
+    classes = ["collapse"]
+    language = Language.EN

@@ -22,23 +22,27 @@ from simple_history.admin import SimpleHistoryAdmin
 from archive.forms import DocumentForm, ImportForm
 from archive.ingest import store
 from archive.ingest.errors import IngestError
-from archive.models import BlockKind, Citation, CitationKind, Document, DocumentStatus
+from archive.models import Citation, Document, DocumentStatus, Language
 
 from .acquisitions import acquisition_view
-from .blocks import FootnoteInline, ParagraphInline
+from .blocks import EnglishFootnoteInline, EnglishParagraphInline, FootnoteInline, ParagraphInline
 from .history import block_history
+from .previews import error_summary, preview_context
+from .versions import version_view
 
 # --- change list: queries and filters ------------------------------------------------------------
 
 
 def with_unresolved_citation_counts(documents: QuerySet[Document]) -> QuerySet[Document]:
-    """Annotate ``unresolved_count``: citations in the document (body or footnotes) whose cited text the
-    archive does not hold.  Two correlated subqueries, so the change list costs no query per row."""
+    """Annotate ``unresolved_count``: citations in the document's Chinese text (body or footnotes) whose
+    cited text the archive does not hold (its English version cites the same documents again).  Two
+    correlated subqueries, so the change list costs no query per row."""
 
     def count_in(document_path: str) -> Coalesce:
+        language = document_path.replace("__document", "__language")
         rows = (
             Citation.objects.unresolved()
-            .filter(**{document_path: OuterRef("pk")})
+            .filter(**{document_path: OuterRef("pk"), language: Language.ZH})
             .order_by()
             .values(document_path)
             .annotate(n=Count("pk"))
@@ -91,52 +95,6 @@ class HoldingFilter(admin.SimpleListFilter):
         return queryset
 
 
-# --- preview rows for the templates -----------------------------------------------------------------
-
-_TARGET_LABELS = {
-    store.CitationTarget.TEXT: gettext_lazy("本库有原文"),
-    store.CitationTarget.HUB: gettext_lazy("本库只有引用页"),
-    store.CitationTarget.NEW: gettext_lazy("本库没有（将新建引用页）"),
-}
-_CHANGE_LABELS = {
-    store.BlockChange.NEW: gettext_lazy("新"),
-    store.BlockChange.CHANGED: gettext_lazy("有改动"),
-    store.BlockChange.SAME: "",
-}
-
-
-def preview_context(preview: store.Preview) -> dict[str, Any]:
-    """Labels the templates need next to the preview (they cannot look up choices themselves)."""
-    kinds = dict(BlockKind.choices)
-    citation_kinds = dict(CitationKind.choices)
-    return {
-        "preview": preview,
-        "blocks": [
-            {"block": b, "kind": kinds.get(b.kind, b.kind), "change": _CHANGE_LABELS[b.change]} for b in preview.blocks
-        ],
-        "citations": [
-            {"citation": c, "kind": citation_kinds.get(c.kind, c.kind), "target": _TARGET_LABELS[c.target]}
-            for c in preview.citations
-        ],
-        "changed_blocks": sum(1 for b in preview.blocks if b.change != store.BlockChange.SAME),
-    }
-
-
-def error_summary(form: ImportForm) -> dict[str, Any] | None:
-    """One message for a refusal: the reasons themselves at the top, each said once.
-
-    Errors of fields shown on the page stay next to their field, and the summary names those
-    fields; every other reason (the text already held, a problem of the folded-away text) is
-    written out in the summary, because nowhere else on the page shows it.
-    """
-    if not form.errors:
-        return None
-    shown = {"symbol", "date", "title", "doc_type", "reissue"} if form.is_review else {"raw_text", "upload"}
-    reasons = [str(e) for name, errors in form.errors.items() if name not in shown for e in errors]
-    fields = [str(form.fields[name].label) for name in form.errors if name in shown and name in form.fields]
-    return {"reasons": reasons, "fields": fields}
-
-
 # --- the admin ---------------------------------------------------------------------------------------
 
 
@@ -162,7 +120,7 @@ class DocumentAdmin(SimpleHistoryAdmin):
         ),
     )
     readonly_fields = ("public_id", "raw_text", "source_sha256", "created_at", "updated_at")
-    inlines = [ParagraphInline, FootnoteInline]
+    inlines = [ParagraphInline, FootnoteInline, EnglishParagraphInline, EnglishFootnoteInline]
     import_template = "admin/archive/document/import_form.html"
     reparse_template = "admin/archive/document/reparse_confirm.html"
 
@@ -247,7 +205,11 @@ class DocumentAdmin(SimpleHistoryAdmin):
         return super().get_fieldsets(request, obj)
 
     def get_inlines(self, request: HttpRequest, obj: Document | None) -> list:
-        return self.inlines if obj is not None and obj.has_text else []
+        if obj is None or not obj.has_text:
+            return []
+        if not obj.versions.filter(language=Language.EN).exists():
+            return [ParagraphInline, FootnoteInline]
+        return self.inlines
 
     def get_view_on_site_url(self, obj: Document | None = None) -> str | None:
         # A draft has no public page yet.
@@ -282,6 +244,11 @@ class DocumentAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.reparse_view),
                 name=f"{opts.app_label}_{opts.model_name}_reparse",
             ),
+            path(
+                "<path:object_id>/english/",
+                self.admin_site.admin_view(lambda request, object_id: version_view(self, request, object_id)),
+                name=f"{opts.app_label}_{opts.model_name}_english",
+            ),
             *super().get_urls(),
         ]
 
@@ -298,6 +265,8 @@ class DocumentAdmin(SimpleHistoryAdmin):
         context = {**(extra_context or {}), "is_hub": doc is not None and not doc.has_text}
         if doc is not None and doc.has_text and self.has_change_permission(request, doc):
             context["reparse_url"] = reverse("admin:archive_document_reparse", args=[doc.pk])
+            context["english_url"] = reverse("admin:archive_document_english", args=[doc.pk])
+            context["english"] = doc.versions.filter(language=Language.EN).first()
         return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context=None) -> HttpResponse:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from archive.models import Document, Footnote, Paragraph
+from archive.models import Document, Footnote, Language, Paragraph
 
 # Records of the first import are written within moments of each other.
 FIRST_IMPORT_WINDOW = dt.timedelta(seconds=30)
@@ -84,7 +84,7 @@ def _changes(
             BlockChange(
                 when=record.history_date,
                 user=record.history_user,
-                kind=kind,
+                kind=kind if record.language == Language.ZH else f"{kind}（{Language(record.language).label}）",
                 anchor=record.anchor,
                 history_url=reverse(f"admin:archive_{model._meta.model_name}_history", args=[record.id]),
                 action=action,
@@ -105,13 +105,18 @@ def _shorten(text: str) -> str:
 def block_history(doc: Document, request: HttpRequest) -> BlockHistory:
     """The changes to ``doc``'s blocks and footnotes, newest first, a page at a time (``?blocks_page=``)."""
     paragraphs, footnotes = _records(Paragraph, doc), _records(Footnote, doc)
-    created = [r.history_date for r in (*paragraphs, *footnotes) if r.history_type == "+"]
-    first = min(created) if created else None
+    # Each language's first import (the Chinese text's, an English version's) is summed up, not listed.
+    firsts: dict[str, dt.datetime] = {}
+    for record in (*paragraphs, *footnotes):
+        if record.history_type == "+":
+            firsts[record.language] = min(firsts.get(record.language, record.history_date), record.history_date)
+    first = firsts.get(Language.ZH)
 
     def first_import(record: Any) -> bool:
-        return record.history_type == "+" and first is not None and record.history_date - first <= FIRST_IMPORT_WINDOW
+        start = firsts.get(record.language)
+        return record.history_type == "+" and start is not None and record.history_date - start <= FIRST_IMPORT_WINDOW
 
-    first_blocks = sum(1 for r in paragraphs if first_import(r))
+    first_blocks = sum(1 for r in paragraphs if first_import(r) and r.language == Language.ZH)
     rows = _changes(Paragraph, paragraphs, first_import) + _changes(Footnote, footnotes, first_import)
     rows.sort(key=lambda c: c.when, reverse=True)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("blocks_page"))

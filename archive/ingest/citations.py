@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .symbols import InvalidSymbol, normalize_symbol, resolution_symbol
 from .types import CitationKind, CitationMatch
@@ -221,6 +221,17 @@ def extract_citations(text: str) -> list[CitationMatch]:
     blocked += [(s, e) for s, e, _symbol in found]
     found += _ga_matches(norm, blocked)
 
+    return citation_matches(text, origin, found, lambda _start, end: _pinpoint(norm, end))
+
+
+def citation_matches(
+    text: str,
+    origin: Sequence[int],
+    found: Iterable[tuple[int, int, str]],
+    pinpoint: Callable[[int, int], str | None],
+) -> list[CitationMatch]:
+    """The matches ``found`` in the normalised copy of ``text`` (start, end, symbol), as citations of
+    ``text`` in text order; ``pinpoint(start, end)`` reads each one's pin-point in the normalised copy."""
     citations: list[CitationMatch] = []
     for n_start, n_end, symbol in sorted(found):
         # The last normalised character decides the end: an expansion (e.g. "⑴" → "(1)")
@@ -233,7 +244,7 @@ def extract_citations(text: str) -> list[CitationMatch]:
                 text=text[start:end],
                 start=start,
                 end=end,
-                pinpoint=_pinpoint(norm, n_end),
+                pinpoint=pinpoint(n_start, n_end),
             )
         )
     return citations

@@ -19,17 +19,23 @@ body lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
+from . import masthead
 from .furniture import Furniture, FurnitureKind, classify, is_link
 from .masthead import Masthead, read_masthead
 from .pages import Boundary, assign_pages
 
 __all__ = [
+    "CHINESE",
+    "Joiner",
     "Layout",
     "Line",
     "LineKind",
+    "LineRules",
     "Prepared",
     "Unit",
     "is_cjk",
@@ -120,8 +126,10 @@ def visible_len(text: str) -> int:
 
 
 # Zero-width characters and odd spaces that PDF extraction scatters around.
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
-_ODD_SPACES = {ord(c): " " for c in "\t\u00a0\u202f\u205f" + "".join(map(chr, range(0x2002, 0x200B)))}
+# (As patterns: str.translate with a table walks every character in Python-level lookups, several
+# times slower than one regex pass over text that mostly has none of them.)
+_INVISIBLE_RE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\u00ad]")
+_ODD_SPACES_RE = re.compile("[\t\u00a0\u202f\u205f\u2002-\u200a]")
 _NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\v\x85]")
 
 _SEPARATOR_RE = re.compile(r"^[_＿]{5,}$")
@@ -132,22 +140,25 @@ _MD_LINK_RE = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\\]|\\.)*\)")
 # Bounded, so a line full of unmatched "**" cannot make the search quadratic.
 _MD_BOLD_RE = re.compile(r"\*\*(?=\S)([^*\n]{1,200}?)(?<=\S)\*\*")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+(?=\S)")
+_MD_MARKS_RE = re.compile(r"[#\[*\\]")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def strip_markdown(text: str) -> str:
     """``[2699\\(2023\\)](#)`` → ``2699(2023)``, ``**Unite Aware**`` → ``Unite Aware``."""
+    if not _MD_MARKS_RE.search(text):
+        return text  # most lines carry no markdown at all
     text = _MD_HEADING_RE.sub("", text)
     text = _MD_LINK_RE.sub(lambda m: m.group(1), text)
     text = _MD_BOLD_RE.sub(lambda m: m.group(1), text)
     return _MD_ESCAPE_RE.sub(lambda m: m.group(1), text)
 
 
-def _detect_layout(texts: list[tuple[str, bool]]) -> Layout:
+def _detect_layout(texts: list[tuple[str, bool]], long_line: int) -> Layout:
     if not texts:
         return Layout.WRAPPED
     trailing = sum(1 for _t, trail in texts if trail)
-    long_lines = sum(1 for t, _trail in texts if visible_len(t) > 60)
+    long_lines = sum(1 for t, _trail in texts if visible_len(t) > long_line)
     # Wrapped PDF text marks every paragraph end with a trailing space and never runs long;
     # the header block is no evidence either way (a wrapped PDF can have one too).
     if trailing == 0 or long_lines / len(texts) >= 0.25:
@@ -164,15 +175,16 @@ def _boundary(pending: Boundary | None, furniture: Furniture | None = None, form
     return bound
 
 
-def prepare(raw: str) -> Prepared:
+def prepare(raw: str, rules: LineRules | None = None) -> Prepared:
     """Normalise ``raw``, read its masthead, drop page furniture and link annotations, find the pages."""
-    text = _NEWLINES_RE.sub("\n", raw).replace(_FORM_FEED, f"\n{_FORM_FEED}\n").translate(_INVISIBLE)
+    rules = rules or CHINESE
+    text = _INVISIBLE_RE.sub("", _NEWLINES_RE.sub("\n", raw).replace(_FORM_FEED, f"\n{_FORM_FEED}\n"))
     # Table cells are told apart by tabs and runs of spaces, so the table stage sees lines before
     # odd spaces become plain ones.
     source_lines = text.split("\n")
-    raw_lines = text.translate(_ODD_SPACES).split("\n")
+    raw_lines = _ODD_SPACES_RE.sub(" ", text).split("\n")
     stripped = [line.strip() if line != _FORM_FEED else line for line in raw_lines]
-    head = read_masthead([s if s != _FORM_FEED else "" for s in stripped])
+    head = read_masthead([s if s != _FORM_FEED else "" for s in stripped], rules.masthead)
     headers = list(head.headers)
     furniture: list[Furniture] = []
 
@@ -207,7 +219,8 @@ def prepare(raw: str) -> Prepared:
         kept.append((item, artefact, -1 if prev_was_text else blank_run))
         blank_run, artefact, prev_was_text, pending = 0, False, kind == LineKind.TEXT, None
 
-    layout = _detect_layout([(it.text, it.trailing_space) for it, _a, _b in kept if it.kind == LineKind.TEXT])
+    texts = [(it.text, it.trailing_space) for it, _a, _b in kept if it.kind == LineKind.TEXT]
+    layout = _detect_layout(texts, rules.long_line)
     for n, (item, after_artefact, blanks) in enumerate(kept):
         if n == 0:
             continue
@@ -304,6 +317,44 @@ CHAPEAU_RE = re.compile(r"^(?:安全理事会|安理会|大会|经济及社会�
 _PREAMBLE_END = frozenset("，,；;")
 
 
+class Joiner(Protocol):
+    """Joins the pieces of one unit (its lines, or the halves of a sentence cut by a page) into its text."""
+
+    def __call__(self, pieces: list[str]) -> str: ...
+
+    def warnings(self) -> list[str]:
+        """What the joiner was unsure of, for the librarian (English: words hyphenated at a line end)."""
+        ...
+
+
+class _ChineseJoiner:
+    def __call__(self, pieces: list[str]) -> str:
+        return join_pieces(pieces)
+
+    def warnings(self) -> list[str]:
+        return []
+
+
+@dataclass(frozen=True)
+class LineRules:
+    """How one language's lines rebuild into units (Chinese: :data:`CHINESE`; English: ``english.lines``)."""
+
+    masthead: masthead.MastheadRules
+    # A line longer than this (visible characters) cannot be a wrapped PDF line.
+    long_line: int
+    # Sentence-final punctuation, optionally followed by a footnote marker.
+    terminal: re.Pattern[str]
+    # "安全理事会，" / "The Security Council,": the line that opens a preamble, at most ``chapeau_max`` long.
+    chapeau: re.Pattern[str]
+    chapeau_max: int
+    # One paragraph per line: an unfinished unit this short ended (a heading); a longer one was cut by a page.
+    short_unit: int
+    # The joiner for a document, made from its lines (English reads how the document hyphenates words).
+    joiner: Callable[[Sequence[Line]], Joiner]
+    # A joined unit's spacing made right (Chinese drops the spaces extraction puts between ideographs).
+    tidy: Callable[[str], str] = tidy
+
+
 class _Pending:
     """The unit being rebuilt; decisions only look at its start and end, so joining stays linear."""
 
@@ -321,37 +372,37 @@ class _Pending:
         self.pieces.append(line.text)
         self.visible += visible_len(line.text)
 
-    def unit(self) -> Unit:
-        return Unit(tidy(join_pieces(self.pieces)), self.indent, self.page)
+    def unit(self, join: Joiner, rules: LineRules) -> Unit:
+        return Unit(rules.tidy(join(self.pieces)), self.indent, self.page)
 
 
-def _continues(pending: _Pending) -> bool:
+def _continues(pending: _Pending, rules: LineRules) -> bool:
     tail = pending.tail
     if tail[-1] in _CONTINUATION_END:
         return True
     # Numbered paragraphs and sub-paragraphs always end with a full stop or semicolon, so
     # one that has not yet ended runs on even if the PDF printed a trailing space ("号6 ").
-    return bool(_NUMBERED_RE.match(pending.pieces[0])) and not TERMINAL_RE.search(tail)
+    return bool(_NUMBERED_RE.match(pending.pieces[0])) and not rules.terminal.search(tail)
 
 
-def _wrapped_boundary(pending: _Pending, prev: Line, nxt: Line) -> bool:
+def _wrapped_boundary(pending: _Pending, prev: Line, nxt: Line, rules: LineRules) -> bool:
     if not prev.trailing_space:
         return False
-    return nxt.indent > 0 or bool(BLOCK_START_RE.match(nxt.text)) or not _continues(pending)
+    return nxt.indent > 0 or bool(BLOCK_START_RE.match(nxt.text)) or not _continues(pending, rules)
 
 
-def _paragraph_line_boundary(pending: _Pending, nxt: Line) -> bool:
+def _paragraph_line_boundary(pending: _Pending, nxt: Line, rules: LineRules) -> bool:
     tail = pending.tail
-    if TERMINAL_RE.search(tail):
+    if rules.terminal.search(tail):
         return True
     if tail[-1] in _CONTINUATION_END:
         return False
     # Only a line cut by a page break is both unfinished and long; headings are short.
-    return pending.visible <= 60 or bool(BLOCK_START_RE.match(nxt.text))
+    return pending.visible <= rules.short_unit or bool(BLOCK_START_RE.match(nxt.text))
 
 
-def _is_chapeau(text: str) -> bool:
-    return len(text) <= 16 and bool(CHAPEAU_RE.match(tidy(text)))
+def _is_chapeau(text: str, rules: LineRules) -> bool:
+    return len(text) <= rules.chapeau_max and bool(rules.chapeau.match(rules.tidy(text)))
 
 
 def _preamble_boundary(pending: _Pending, prev: Line, nxt: Line, layout: Layout) -> bool:
@@ -361,8 +412,13 @@ def _preamble_boundary(pending: _Pending, prev: Line, nxt: Line, layout: Layout)
     return layout == Layout.PARAGRAPH_LINES or prev.trailing_space or nxt.indent > 0
 
 
-def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
+def join_lines(
+    lines: list[Line], layout: Layout, rules: LineRules | None = None, join: Joiner | None = None
+) -> list[Unit]:
     """Rebuild logical units from body lines (separators and footnotes already removed)."""
+    rules = rules or CHINESE
+    join = join or rules.joiner(lines)
+    chapeau = rules.chapeau
     units: list[Unit] = []
     pending: _Pending | None = None
     prev: Line | None = None
@@ -371,9 +427,9 @@ def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
     def flush() -> None:
         nonlocal pending, preamble
         if pending is not None:
-            unit = pending.unit()
+            unit = pending.unit(join, rules)
             units.append(unit)
-            preamble = preamble or bool(CHAPEAU_RE.match(unit.text))
+            preamble = preamble or bool(chapeau.match(unit.text))
         pending = None
 
     for line in lines:
@@ -389,15 +445,15 @@ def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
             flush()
             pending = _Pending(line)
         else:
-            if _is_chapeau(line.text) or (len(pending.pieces) == 1 and _is_chapeau(pending.pieces[0])):
+            if _is_chapeau(line.text, rules) or (len(pending.pieces) == 1 and _is_chapeau(pending.pieces[0], rules)):
                 boundary = True
             elif preamble and (operative or _preamble_boundary(pending, prev, line, layout)):
                 # The preamble ends where operative paragraph 1 begins, whatever the last consideration ended in.
                 boundary = True
             elif layout == Layout.WRAPPED:
-                boundary = _wrapped_boundary(pending, prev, line)
+                boundary = _wrapped_boundary(pending, prev, line, rules)
             else:
-                boundary = _paragraph_line_boundary(pending, line)
+                boundary = _paragraph_line_boundary(pending, line, rules)
             if boundary:
                 flush()
                 pending = _Pending(line)
@@ -407,3 +463,14 @@ def join_lines(lines: list[Line], layout: Layout) -> list[Unit]:
         prev = line
     flush()
     return [u for u in units if u.text]
+
+
+CHINESE = LineRules(
+    masthead=masthead.CHINESE,
+    long_line=60,
+    terminal=TERMINAL_RE,
+    chapeau=CHAPEAU_RE,
+    chapeau_max=16,
+    short_unit=60,
+    joiner=lambda _lines: _ChineseJoiner(),
+)

@@ -15,16 +15,25 @@ superscript is never an ordinary number, except as a unit's power (``m²``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .clean import Layout, Line, LineKind, is_cjk, is_cjk_punct, join_pieces, tidy
+from .clean import Joiner, Layout, Line, LineKind, is_cjk, is_cjk_punct, join_pieces, tidy
 from .types import Block, BlockKind, Footnote, FootnoteRef
 
-__all__ = ["Marker", "attach_markers", "split_footnotes"]
+__all__ = [
+    "CHINESE",
+    "SUPERSCRIPTS",
+    "Marker",
+    "MarkerRules",
+    "attach_markers",
+    "split_footnotes",
+    "superscript_candidates",
+]
 
-_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPTS = SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _BODY_START_RE = re.compile(r"^([0-9]{1,3})\s+(\S.*)$")
 _SUPER_BODY_START_RE = re.compile(rf"^([{_SUPERSCRIPTS}]{{1,3}})\s*(\S.*)$")
@@ -46,7 +55,12 @@ def _body_start(text: str, last: int, zone_start: bool) -> tuple[int, str] | Non
     return None
 
 
-def split_footnotes(lines: list[Line], layout: Layout) -> tuple[list[Line], list[Footnote]]:
+def split_footnotes(
+    lines: list[Line],
+    layout: Layout,
+    join: Joiner | Callable[[list[str]], str] = join_pieces,
+    tidy: Callable[[str], str] = tidy,
+) -> tuple[list[Line], list[Footnote]]:
     """Separate footnote areas from ``lines``; return (body lines, footnotes in order)."""
     body: list[Line] = []
     parts: list[list[str]] = []
@@ -86,7 +100,7 @@ def split_footnotes(lines: list[Line], layout: Layout) -> tuple[list[Line], list
             body.append(line)
     footnotes = []
     for number, chunks, page in zip(numbers, parts, pages, strict=True):
-        footnotes.append(Footnote(number=str(number), text=tidy(join_pieces(chunks)), page=page))
+        footnotes.append(Footnote(number=str(number), text=tidy(join(chunks)), page=page))
     return body, footnotes
 
 
@@ -112,13 +126,25 @@ _CANDIDATE_RE = re.compile(r"(?<![0-9])([0-9]{1,3})(?![0-9.,:/%\-A-Za-z()])")
 _SUPER_CANDIDATE_RE = re.compile(rf"(?<![A-Za-z0-9{_SUPERSCRIPTS}])([{_SUPERSCRIPTS}]{{1,3}})(?![{_SUPERSCRIPTS}])")
 
 
-def _candidates(blocks: list[Block]) -> list[Marker]:
+_ANY_SUPERSCRIPT_RE = re.compile(f"[{_SUPERSCRIPTS}]")
+
+
+def superscript_candidates(b: int, block: Block, pattern: re.Pattern[str]) -> list[Marker]:
+    """The superscript markers ``pattern`` finds in block number ``b``; its digits, unless it is a table."""
+    text = block.text
+    found = []
+    if _ANY_SUPERSCRIPT_RE.search(text):
+        for m in pattern.finditer(text):
+            found.append(Marker(b, m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT))))
+    return found
+
+
+def chinese_candidates(blocks: list[Block]) -> list[Marker]:
+    """Digits where a marker may stand in Chinese text: after closing punctuation or an ideograph."""
     found = []
     for b, block in enumerate(blocks):
         text = block.text
-        if any(ch in _SUPERSCRIPTS for ch in text):
-            for m in _SUPER_CANDIDATE_RE.finditer(text):
-                found.append(Marker(b, m.start(), m.end(), int(m.group(1).translate(_FROM_SUPERSCRIPT))))
+        found += superscript_candidates(b, block, _SUPER_CANDIDATE_RE)
         if block.kind == BlockKind.TABLE:
             continue  # a table's figures are numbers; only superscripts mark its footnotes
         for m in _CANDIDATE_RE.finditer(text):
@@ -198,11 +224,24 @@ def _remove(block: Block, markers: list[Marker]) -> None:
 _STRONG_RE = re.compile(rf"[。》”]([0-9]{{1,2}}(?= [\u4e00-\u9fff]|$)|[{_SUPERSCRIPTS}]{{1,2}})")
 
 
-def attach_markers(blocks: list[Block], footnotes: list[Footnote]) -> list[str]:
+@dataclass(frozen=True)
+class MarkerRules:
+    """Where one language's text puts footnote markers."""
+
+    # Every digit (or superscript) that may be a marker, in text order.
+    candidates: Callable[[list[Block]], list[Marker]]
+    # Where a digit is almost surely a marker: a lost footnote body is suspected there.
+    strong: re.Pattern[str]
+
+
+CHINESE = MarkerRules(chinese_candidates, _STRONG_RE)
+
+
+def attach_markers(blocks: list[Block], footnotes: list[Footnote], rules: MarkerRules = CHINESE) -> list[str]:
     """Move footnote markers out of ``blocks`` into ``FootnoteRef`` entries; return warnings."""
     warnings: list[str] = []
     sequence = [int(f.number) for f in footnotes]
-    chosen, missing = _select(_candidates(blocks), sequence)
+    chosen, missing = _select(rules.candidates(blocks), sequence)
     by_block: dict[int, list[Marker]] = {}
     for marker in chosen:
         by_block.setdefault(marker.block, []).append(marker)
@@ -215,7 +254,7 @@ def attach_markers(blocks: list[Block], footnotes: list[Footnote]) -> list[str]:
     last_block = chosen[-1].block if chosen else 0
     expected = (sequence[-1] if sequence else 0) + 1
     for b in range(last_block, len(blocks)):
-        for m in _STRONG_RE.finditer(blocks[b].text):
+        for m in rules.strong.finditer(blocks[b].text):
             if int(m.group(1).translate(_FROM_SUPERSCRIPT)) == expected:
                 warnings.append(
                     _("正文中“%(context)s”处的数字 %(n)s 像是脚注标记，但没有找到脚注 %(n)s 的正文。")

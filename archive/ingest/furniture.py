@@ -9,7 +9,7 @@ before a page's text or after it, and in either order::
     12-20064 (C)2               job number, language code and page glued together
     23-02345 (C) 150223 160223  first page: job number and the dates of processing, no page number
     *2302345*                   bar code of the job number
-    请回收                       "please recycle", next to the bar code
+    请回收                       "please recycle", next to the bar code (in English: "Please recycle")
 
 :func:`classify` names such a line and reads the page number it carries (if any), which
 the pages stage (:mod:`archive.ingest.pages`) turns into the official page of every block.
@@ -53,8 +53,10 @@ _PAGE_FIRST_RE = re.compile(
 _PAGE_RE = re.compile(r"^(?P<page>[0-9]{1,3})\s*/\s*(?P<total>[0-9]{1,3})$")
 _PAGE_IN_REST_RE = re.compile(r"^(?P<page>[0-9]{1,3})(?:\s*/\s*(?P<total>[0-9]{1,3}))?$")
 _BARCODE_RE = re.compile(r"^\*[0-9]{6,}\*$")
-_RECYCLE_RE = re.compile(r"^(?:♲\s*)?请回收(?:\s*♲)?$")
-_REISSUE_RE = re.compile(r"^\*\s*(?:因技术原因|由于技术原因).{0,40}重新印发.{0,20}$")
+_RECYCLE_RE = re.compile(r"^(?:♲\s*)?(?:请回收|Please recycle)(?:\s*♲)?$")
+_REISSUE_RE = re.compile(
+    r"^\*\s*(?:(?:因技术原因|由于技术原因).{0,40}重新印发.{0,20}|Reissued for technical reasons.{0,60})$"
+)
 _DECORATION_RE = re.compile(r"^(?:[*＊]\s*){3,}$|^[-—–=═]{5,}$")
 # The document's own symbol as a running header ("S/2011/817", "S/RES/2645 (2022)", "S/2023/111*").
 _SYMBOL_SHAPE_RE = re.compile(r"^(?:S|A|E|ST|UNEP|UNW)\s?/\s?[A-Z0-9][A-Za-z0-9./()\-–— ]*\*?$")
@@ -70,9 +72,12 @@ def is_symbol_line(text: str) -> bool:
     """A line holding nothing but a UN symbol (spaces inside allowed, a reissue ``*`` after it)."""
     if not _SYMBOL_SHAPE_RE.match(text) or len(text) > 60:
         return False
+    from .symbols import is_valid_symbol
+
+    if text[-1] in ".,;:)" and not is_valid_symbol(text):
+        return False  # the end of a sentence citing a symbol ("S/2018/43)."), not a running header
     if " " not in text and "–" not in text and "—" not in text:
         return True
-    from .symbols import is_valid_symbol
 
     # A space inside is only a symbol's own spacing ("S/RES/2645 (2022)"), never two words.
     return is_valid_symbol(text.rstrip("*"))

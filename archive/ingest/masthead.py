@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .furniture import FurnitureKind, classify, is_symbol_line
 
-__all__ = ["Masthead", "english_date", "language_code", "read_masthead"]
+__all__ = ["CHINESE", "Masthead", "MastheadRules", "english_date", "language_code", "read_masthead"]
 
 _ORGANS = r"(?:安\s?全\s?理\s?事\s?会|大\s?会|经\s?济\s?及\s?社\s?会\s?理\s?事\s?会)"
 _DISTR = r"Distr\.?\s*:?\s*(?:General|Limited|Restricted)?"
@@ -82,6 +82,22 @@ _LANGUAGES = {
 _MAX_LINES = 16
 
 
+@dataclass(frozen=True)
+class MastheadRules:
+    """The lines of one language's masthead; the Distr., Original:, date, symbol and job lines are shared."""
+
+    # The organisation ("联 合 国", "United Nations"), with the symbol perhaps on the same line ("rest").
+    organisation: re.Pattern[str]
+    # The organ or organs, perhaps with the distribution on the same line ("distr").
+    organ: re.Pattern[str]
+    language_line: re.Pattern[str]
+    session: re.Pattern[str]
+    agenda: re.Pattern[str]
+
+
+CHINESE = MastheadRules(_UN_RE, _ORGAN_RE, _LANGUAGE_LINE_RE, _SESSION_RE, _AGENDA_RE)
+
+
 @dataclass
 class Masthead:
     # Index of the first line after the masthead (0 when there is none).
@@ -128,14 +144,14 @@ def _symbol(text: str, head: Masthead) -> bool:
     return True
 
 
-def _line(text: str, head: Masthead) -> tuple[bool, bool]:
+def _line(text: str, head: Masthead, rules: MastheadRules) -> tuple[bool, bool]:
     """(this line belongs to a masthead, it is one of the unmistakable lines)."""
-    if match := _UN_RE.match(text):
+    if match := rules.organisation.match(text):
         rest = match.group("rest")
         if rest is None or _symbol(rest, head):
             return True, True
         return False, False
-    if match := _ORGAN_RE.match(text):
+    if match := rules.organ.match(text):
         return True, bool(match.group("distr"))
     if _DISTR_RE.match(text):
         return True, True
@@ -143,7 +159,7 @@ def _line(text: str, head: Masthead) -> tuple[bool, bool]:
         language = language_code(match.group("en") or match.group("zh"))
         head.original_language = head.original_language or language
         return True, True
-    if _LANGUAGE_LINE_RE.match(text) or _SESSION_RE.match(text):
+    if rules.language_line.match(text) or rules.session.match(text):
         return True, False
     if (date := english_date(text)) is not None:
         head.issued_on = head.issued_on or date
@@ -159,17 +175,17 @@ def _line(text: str, head: Masthead) -> tuple[bool, bool]:
     return False, False
 
 
-def read_masthead(stripped: list[str]) -> Masthead:
+def read_masthead(stripped: list[str], rules: MastheadRules = CHINESE) -> Masthead:
     """The masthead at the start of ``stripped`` (lines without surrounding spaces), or an empty one."""
     head = Masthead()
     certain = False
     nonblank = [(i, text) for i, text in enumerate(stripped[: _MAX_LINES * 4]) if text][:_MAX_LINES]
     previous = ""
     for n, (i, text) in enumerate(nonblank):
-        belongs, unmistakable = _line(text, head)
-        if not belongs and _AGENDA_RE.match(previous) and n + 1 < len(nonblank):
+        belongs, unmistakable = _line(text, head, rules)
+        if not belongs and rules.agenda.match(previous) and n + 1 < len(nonblank):
             # The agenda item's name ("长期冲突局势") under its number, when the masthead goes on after it.
-            belongs = _line(nonblank[n + 1][1], Masthead())[0]
+            belongs = _line(nonblank[n + 1][1], Masthead(), rules)[0]
         if not belongs:
             break
         certain = certain or unmistakable

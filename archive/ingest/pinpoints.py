@@ -13,6 +13,10 @@ one place::
     序言:3         preambular paragraph 3 of a resolution   → pp3
     摘要           the summary                              → (no anchor)
 
+The grammar is data, the same whatever the language of the citing text: an English citation
+``S/2021/1090, annex, para. 3`` is stored as ``附件:3``, ``annex II, para. 2`` as ``附件二:2``
+(:func:`part_name` spells a part), ``the ninth preambular paragraph`` as ``序言:9``.
+
 Annex anchors (``annex1-p2``) are the *canonical* names of annex paragraphs. Where a document's
 main body has no numbered paragraphs of its own (a cover letter transmitting a report), its first
 annex's paragraphs were served as ``p1`` … and keep those anchors; pages answer to the canonical
@@ -30,6 +34,7 @@ __all__ = [
     "canonical_anchor",
     "first_anchor",
     "parse_pinpoint",
+    "part_name",
     "pinpoint_anchors",
     "section_for",
 ]
@@ -59,6 +64,26 @@ def _chinese_number(text: str) -> int | None:
     if _shi != "十" or tens not in _NUMERALS:
         return None
     return _NUMERALS[tens] * 10 + (_NUMERALS.get(units, 0) if units else 0)
+
+
+def _numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (the inverse of :func:`_chinese_number`, up to 99)."""
+    digits = "一二三四五六七八九"
+    tens, units = divmod(number, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else f"{digits[tens - 1]}十"
+    return head + (digits[units - 1] if units else "")
+
+
+def part_name(kind: str, number: int | None = None) -> str | None:
+    """The grammar's name of a part: ("annex", None) → 附件, ("annex", 2) → 附件二, ("enclosure", 1) → 附文一.
+
+    ``kind`` is an anchor prefix (annex, enclosure, appendix); None for another kind or a number
+    outside 1–99.
+    """
+    names = {prefix: name for name, prefix in _PARTS.items()}
+    if kind not in names or (number is not None and not 0 < number < 100):
+        return None
+    return names[kind] + (_numeral(number) if number is not None else "")
 
 
 def section_for(part: str) -> str | None:

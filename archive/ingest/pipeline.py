@@ -5,6 +5,10 @@ Stages, each a pure function: clean (masthead, page furniture, pages, layout) �
 (blocks, preamble, annexes) → footnote markers → citations → metadata → abbreviations.
 Whatever looks wrong but can be kept becomes a warning for the librarian rather than an
 error: a document with a lost marker is still worth importing.
+
+The same stages read every language the archive holds; a language's words and habits are rules
+the stages take (:mod:`archive.ingest.languages`).  ``parse(raw)`` reads Chinese, the archive's own
+text; ``parse(raw, language="en")`` the English original of a document.
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from . import clean, footnotes, metadata, segment, tables
 from .abbreviations import extract_abbreviations
-from .citations import extract_citations, unrecognised_citations
 from .furniture import FurnitureKind
+from .languages import Profile, profile_for
 from .types import Block, BlockKind, Footnote, ParsedDocument
 
 __all__ = ["parse"]
@@ -44,8 +48,9 @@ def _leftover_warnings(blocks: list[Block]) -> list[str]:
     return warnings
 
 
-def _unrecognised_warnings(blocks: list[Block], notes: list[Footnote]) -> list[str]:
+def _unrecognised_warnings(blocks: list[Block], notes: list[Footnote], profile: Profile) -> list[str]:
     """Text that reads like a citation but was not recognised will not be linked: tell the librarian."""
+    unrecognised_citations = profile.unrecognised_citations
     warnings = []
     for i, block in enumerate(blocks, start=1):
         for text in unrecognised_citations(block.text, block.citations):
@@ -80,27 +85,30 @@ def _masthead_warnings(prepared: clean.Prepared) -> list[str]:
     return warnings
 
 
-def parse(raw: str) -> ParsedDocument:
-    """Parse the text of one document (already decoded)."""
-    prepared = clean.prepare(raw)
-    body_lines, notes = footnotes.split_footnotes(prepared.lines, prepared.layout)
-    body_lines, table_warnings = tables.gather_tables(body_lines)
-    blocks = segment.segment(clean.join_lines(body_lines, prepared.layout))
+def parse(raw: str, language: str = "zh") -> ParsedDocument:
+    """Parse the text of one document (already decoded), written in ``language`` ("zh", "en")."""
+    profile = profile_for(language)
+    prepared = clean.prepare(raw, profile.lines)
+    join = profile.lines.joiner(prepared.lines)
+    body_lines, notes = footnotes.split_footnotes(prepared.lines, prepared.layout, join, profile.lines.tidy)
+    body_lines, table_warnings = tables.gather_tables(body_lines, profile.table_header)
+    blocks = segment.segment(clean.join_lines(body_lines, prepared.layout, profile.lines, join), profile.segment)
 
-    warnings: list[str] = list(prepared.warnings) + table_warnings
-    warnings += footnotes.attach_markers(blocks, notes)
+    warnings: list[str] = list(prepared.warnings) + table_warnings + join.warnings()
+    warnings += footnotes.attach_markers(blocks, notes, profile.markers)
     warnings += segment.numbering_warnings(blocks)
     warnings += _leftover_warnings(blocks)
 
+    extract_citations = profile.extract_citations
     for block in blocks:
         block.citations = extract_citations(block.text)
     for note in notes:
         note.citations = extract_citations(note.text)
-    warnings += _unrecognised_warnings(blocks, notes)
-    abbreviations = extract_abbreviations("\n".join(b.text for b in blocks))
+    warnings += _unrecognised_warnings(blocks, notes, profile)
+    abbreviations = extract_abbreviations("\n".join(b.text for b in blocks)) if profile.abbreviations else []
 
     job = next((f.job_number for f in prepared.furniture if f.job_number), None)
-    meta = metadata.detect_metadata(blocks, prepared.headers, prepared.masthead, job)
+    meta = metadata.detect_metadata(blocks, prepared.headers, prepared.masthead, job, profile.metadata)
     for block in blocks:
         if block.kind == BlockKind.TITLE:
             # "第 2645(2022)号决议" as a resolution's own title names it; it does not cite it.
@@ -111,4 +119,5 @@ def parse(raw: str) -> ParsedDocument:
         footnotes=notes,
         abbreviations=abbreviations,
         warnings=_masthead_warnings(prepared) + warnings,
+        language=profile.language,
     )

@@ -19,13 +19,14 @@ joined with ``\\t`` when the columns are known.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from .clean import Line, LineKind, is_cjk, visible_len
 
-__all__ = ["gather_tables"]
+__all__ = ["chinese_header", "gather_tables"]
 
 # A cell gap that cannot be anything else: a tab, or two spaces or more of any kind.
 _GAP_RE = re.compile(r"\t|[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}")
@@ -81,7 +82,16 @@ def _splits(tokens: list[str], count: int) -> list[list[str]]:
     return found
 
 
-def _row(line: Line) -> _Row | None:
+def chinese_header(tokens: Sequence[str]) -> bool:
+    """A row of words heads a table; spaced-out characters ("联 合 国") are single characters, not words."""
+    return any(is_cjk(t[0]) for t in tokens)
+
+
+# Whether a line of words separated by single spaces is a table's header row.
+HeaderRule = Callable[[Sequence[str]], bool]
+
+
+def _row(line: Line, header: HeaderRule) -> _Row | None:
     if line.kind != LineKind.TEXT:
         return None
     printed = line.cells or line.text
@@ -96,8 +106,7 @@ def _row(line: Line) -> _Row | None:
     if len(tokens) < 2 or not all(tokens):
         return None
     if all(_WORD_RE.match(t) and not _NUMBER_RE.match(t) for t in tokens):
-        # A header row; spaced-out characters ("联 合 国") are single characters, not words.
-        return _Row(line, tokens) if any(is_cjk(t[0]) for t in tokens) else None
+        return _Row(line, tokens) if header(tokens) else None
     label, figures = tokens[0], tokens[1:]
     if not _LABEL_RE.match(label) or _NUMBER_RE.match(label) or not all(_NUMBER_RE.match(t) for t in figures):
         return None
@@ -164,7 +173,7 @@ def _format(rows: list[_Row]) -> tuple[str, bool]:
     return "\n".join(lines), True
 
 
-def gather_tables(lines: list[Line]) -> tuple[list[Line], list[str]]:
+def gather_tables(lines: list[Line], header: HeaderRule = chinese_header) -> tuple[list[Line], list[str]]:
     """Replace each run of two or more table rows with one TABLE line; return the lines and warnings."""
     out: list[Line] = []
     warnings: list[str] = []
@@ -185,7 +194,7 @@ def gather_tables(lines: list[Line]) -> tuple[list[Line], list[str]]:
         run.clear()
 
     for line in lines:
-        row = _row(line)
+        row = _row(line, header)
         if row is None:
             flush()
             out.append(line)

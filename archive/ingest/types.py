@@ -112,3 +112,5 @@ class ParsedDocument:
     abbreviations: list[Abbreviation] = field(default_factory=list)
     # Human-readable (Chinese) notes for the librarian: numbering gaps, orphan markers...
     warnings: list[str] = field(default_factory=list)
+    # The language of the text ("zh", "en"): a value of archive.models.Language.
+    language: str = "zh"

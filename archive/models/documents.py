@@ -115,24 +115,38 @@ class DocumentQuerySet(models.QuerySet):
         Each row is a hub annotated with ``citing_documents`` (documents citing it, drafts included:
         a librarian's list, not a reader's), ``citing_passages`` (paragraphs and footnotes that cite
         it) and ``latest_citer_id`` (the citing document with the latest date; see
-        :func:`attach_latest_citers`).  One query whatever the number of hubs.
+        :func:`attach_latest_citers`).  Only the Chinese texts count: a document held in Chinese and
+        English cites once, not twice.  One query whatever the number of hubs.
         """
         from .citations import Citation
 
-        citations = Citation.objects.filter(target=OuterRef("pk")).annotate(
+        chinese = Q(paragraph__language=Language.ZH) | Q(footnote__language=Language.ZH)
+        citations = Citation.objects.filter(chinese, target=OuterRef("pk")).annotate(
             citer=Coalesce("paragraph__document", "footnote__document"),
             citer_date=Coalesce("paragraph__document__date", "footnote__document__date"),
         )
         latest = citations.order_by(F("citer_date").desc(nulls_last=True), "-citer").values("citer")[:1]
+        in_chinese = Q(incoming_citations__paragraph__language=Language.ZH) | Q(
+            incoming_citations__footnote__language=Language.ZH
+        )
         return (
             self.hubs()
             .annotate(
                 citing_documents=Count(
                     Coalesce("incoming_citations__paragraph__document", "incoming_citations__footnote__document"),
+                    filter=in_chinese,
                     distinct=True,
                 ),
-                citing_passages=Count("incoming_citations__paragraph", distinct=True)
-                + Count("incoming_citations__footnote", distinct=True),
+                citing_passages=Count(
+                    "incoming_citations__paragraph",
+                    filter=Q(incoming_citations__paragraph__language=Language.ZH),
+                    distinct=True,
+                )
+                + Count(
+                    "incoming_citations__footnote",
+                    filter=Q(incoming_citations__footnote__language=Language.ZH),
+                    distinct=True,
+                ),
                 latest_citer_id=Subquery(latest),
             )
             .filter(citing_documents__gt=0)

@@ -2,7 +2,9 @@
 
 Everything else in ``archive.ingest`` is a pure function over text.  Management commands and
 admin views call the functions here (:func:`import_text`, :func:`preview`, :func:`reparse`,
-:func:`change_symbol`, :func:`update_block_text`...) and hold no parsing logic of their own.
+:func:`change_symbol`, :func:`update_block_text`, :func:`import_version`, :func:`preview_version`...)
+and hold no parsing logic of their own.  Every function that reads or writes a document's blocks is
+scoped to one language: the Chinese text and each other language version are stored apart.
 
 Writes of blocks and footnotes go through django-simple-history's bulk helpers, so a re-parse
 that changes a block leaves the block's previous text in its history, restorable like a
@@ -33,24 +35,41 @@ from .preview import (
     preview_reparse,
 )
 from .removing import Removal, removal_refusal, remove_documents
+from .versions import (
+    PairRow,
+    VersionPreview,
+    VersionResult,
+    chinese_counterparts,
+    document_for_version,
+    import_version,
+    preview_version,
+    version_document,
+)
 
 __all__ = [
     "BlockChange",
     "CitationTarget",
     "ImportResult",
     "Outcome",
+    "PairRow",
     "Preview",
     "PreviewAbbreviation",
     "PreviewBlock",
     "PreviewCitation",
     "PreviewFootnote",
     "Removal",
+    "VersionPreview",
+    "VersionResult",
     "change_symbol",
+    "chinese_counterparts",
     "clean_symbol",
+    "document_for_version",
     "footnote_anchors",
     "import_text",
+    "import_version",
     "preview",
     "preview_reparse",
+    "preview_version",
     "removal_refusal",
     "remove_documents",
     "reparse",
@@ -60,4 +79,5 @@ __all__ = [
     "store_parsed",
     "update_block_text",
     "update_footnote_text",
+    "version_document",
 ]

@@ -18,8 +18,9 @@ from archive.models import (
     Paragraph,
 )
 
-from ..citations import extract_citations
 from ..errors import IngestError
+from ..languages import profile_for
+from ..types import CitationMatch
 from .importing import _notify, _parse_checked, _store_citations, change_symbol, sha256, store_parsed
 
 
@@ -48,6 +49,11 @@ def _moved_offset(old: str, new: str, offset: int) -> int:
     return len(new)
 
 
+def _citations(language: str, text: str) -> list[CitationMatch]:
+    """The citations in ``text``, read the way its language writes them."""
+    return profile_for(language).extract_citations(text)
+
+
 def update_block_text(paragraph: Paragraph, text: str) -> Paragraph:
     """Correct one block's text: same anchor and number, citations re-extracted, footnote markers kept in place.
 
@@ -64,7 +70,7 @@ def update_block_text(paragraph: Paragraph, text: str) -> Paragraph:
         paragraph.text = text
         paragraph.save(update_fields=["text"])
         paragraph.citations.all().delete()
-        _store_citations(paragraph.document, [(m, paragraph, None) for m in extract_citations(text)])
+        _store_citations(paragraph.document, [(m, paragraph, None) for m in _citations(paragraph.language, text)])
         _notify([paragraph.document_id])
     return paragraph
 
@@ -78,7 +84,7 @@ def update_footnote_text(footnote: Footnote, text: str) -> Footnote:
         footnote.text = text
         footnote.save(update_fields=["text"])
         footnote.citations.all().delete()
-        _store_citations(footnote.document, [(m, None, footnote) for m in extract_citations(text)])
+        _store_citations(footnote.document, [(m, None, footnote) for m in _citations(footnote.language, text)])
         _notify([footnote.document_id])
     return footnote
 

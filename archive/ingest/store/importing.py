@@ -21,6 +21,7 @@ from archive.models import (
     DocumentType,
     Footnote,
     FootnoteReference,
+    Language,
     Paragraph,
     SymbolAlias,
 )
@@ -40,6 +41,8 @@ class Outcome(StrEnum):
     CREATED = "created"
     REPLACED = "replaced"
     UNCHANGED = "unchanged"
+    # A version's text is the same, its pairing with the Chinese text corrected.
+    REALIGNED = "realigned"
 
 
 @dataclass
@@ -132,9 +135,9 @@ def _find_existing(symbol: str | None, digest: str) -> Document | None:
     return Document.objects.filter(source_sha256=digest).first()
 
 
-def _parse_checked(raw_text: str, max_chars: int | None) -> ParsedDocument:
+def _parse_checked(raw_text: str, max_chars: int | None, language: str = Language.ZH) -> ParsedDocument:
     check_text(raw_text, max_chars=max_chars)
-    parsed = parse(raw_text)
+    parsed = parse(raw_text, language)
     if not parsed.blocks:
         raise IngestError(_("没有从文本中识别出任何段落。"))
     return parsed
@@ -246,8 +249,8 @@ def reparse(doc: Document) -> ParsedDocument:
     return parsed
 
 
-def _existing_blocks(doc: Document, stored: Sequence[Paragraph]) -> list[ExistingBlock]:
-    """The blocks a new parse may inherit anchors from: the stored ones, then their earlier texts.
+def _existing_blocks(doc: Document, stored: Sequence[Paragraph], language: str = Language.ZH) -> list[ExistingBlock]:
+    """The blocks of one language a new parse may inherit anchors from: the stored ones, then their earlier texts.
 
     A librarian's correction can change a block beyond recognition; its earlier texts (from its
     history, including the parser's own) still match what a re-parse produces, so the block keeps
@@ -257,7 +260,12 @@ def _existing_blocks(doc: Document, stored: Sequence[Paragraph]) -> list[Existin
     if doc.pk is None or not stored:
         return blocks
     current = {(b.anchor, b.text) for b in blocks}
-    earlier = Paragraph.history.filter(document_id=doc.pk).order_by().values_list("anchor", "kind", "text").distinct()
+    earlier = (
+        Paragraph.history.filter(document_id=doc.pk, language=language)
+        .order_by()
+        .values_list("anchor", "kind", "text")
+        .distinct()
+    )
     blocks += [ExistingBlock(a, k, t) for a, k, t in earlier if (a, t) not in current]
     return blocks
 
@@ -294,14 +302,22 @@ def _save_rows(
     model.objects.bulk_update(moved, ["position"])
 
 
-def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
-    """Write blocks, footnotes, citations and abbreviations of ``parsed`` for ``doc`` (inside a transaction)."""
-    old = {p.anchor: p for p in doc.paragraphs.all()}
-    anchors = assign_anchors(parsed.blocks, _existing_blocks(doc, list(old.values())))
+def store_parsed(doc: Document, parsed: ParsedDocument, anchors: Sequence[str] | None = None) -> None:
+    """Write blocks, footnotes, citations and abbreviations of ``parsed`` for ``doc`` (inside a transaction).
+
+    Only the blocks and footnotes of ``parsed.language`` are touched: re-importing the Chinese text
+    leaves the English version as it is, and the other way round.  ``anchors`` (one per block) are
+    the version's pairing (:func:`archive.ingest.align.align`); without them, the Chinese text's own
+    anchors are assigned, inheriting those of the blocks it continues.
+    """
+    language = parsed.language
+    old = {p.anchor: p for p in doc.paragraphs.filter(language=language)}
+    if anchors is None:
+        anchors = assign_anchors(parsed.blocks, _existing_blocks(doc, list(old.values()), language))
     # Delete by explicit ids, not through a join: PostgreSQL plans a join-delete on a freshly
     # loaded (unanalysed) table as nested sequential scans, which took seconds per document.
     old_ids = [p.pk for p in old.values()]
-    old_footnote_ids = list(doc.footnotes.values_list("pk", flat=True))
+    old_footnote_ids = list(doc.footnotes.filter(language=language).values_list("pk", flat=True))
     if old_ids:
         Citation.objects.filter(paragraph_id__in=old_ids).delete()
         FootnoteReference.objects.filter(paragraph_id__in=old_ids).delete()
@@ -326,7 +342,7 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
         }
         p = old.pop(anchor, None)
         if p is None:
-            p = Paragraph(document=doc, anchor=anchor, position=position, **content)
+            p = Paragraph(document=doc, language=language, anchor=anchor, position=position, **content)
             created.append(p)
         elif _assign(p, content):
             p.position = position
@@ -343,7 +359,7 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
     _save_rows(Paragraph, created, changed, moved, ["kind", "number", "label", "section", "page", "text", "is_current"])
 
     # Footnotes keep their rows (and so their history) by anchor, like blocks.
-    old_notes = {f.anchor: f for f in doc.footnotes.all()}
+    old_notes = {f.anchor: f for f in doc.footnotes.filter(language=language)}
     fn_rows: list[Footnote] = []
     fn_created: list[Footnote] = []
     fn_changed: list[Footnote] = []
@@ -351,7 +367,15 @@ def store_parsed(doc: Document, parsed: ParsedDocument) -> None:
     for position, (fn, anchor) in enumerate(zip(parsed.footnotes, footnote_anchors(parsed.footnotes), strict=True)):
         row = old_notes.pop(anchor, None)
         if row is None:
-            row = Footnote(document=doc, number=fn.number, position=position, text=fn.text, page=fn.page, anchor=anchor)
+            row = Footnote(
+                document=doc,
+                language=language,
+                number=fn.number,
+                position=position,
+                text=fn.text,
+                page=fn.page,
+                anchor=anchor,
+            )
             fn_created.append(row)
         elif _assign(row, {"number": fn.number, "text": fn.text, "page": fn.page}):
             row.position = position

@@ -291,9 +291,17 @@ def _build_preview(
     outcome: Outcome,
     warnings: list[str],
     problems: dict[str, str],
+    anchors: Sequence[str] | None = None,
+    stored: Sequence[Paragraph] | None = None,
 ) -> Preview:
-    stored = list(existing.paragraphs.all()) if existing is not None else []
-    anchors = assign_anchors(parsed.blocks, _existing_blocks(existing, stored) if existing is not None else [])
+    """The preview of ``parsed`` against what ``existing`` holds in its language.
+
+    A version passes its own ``anchors`` (its pairing with the Chinese text) and ``stored`` blocks.
+    """
+    if stored is None:
+        stored = list(existing.paragraphs.in_language(Language.ZH)) if existing is not None else []
+    if anchors is None:
+        anchors = assign_anchors(parsed.blocks, _existing_blocks(existing, stored) if existing is not None else [])
     stored_text = {p.anchor: p.text for p in stored}
     blocks = [
         PreviewBlock(
@@ -415,7 +423,8 @@ def _stored_anchors(document_ids: set[int]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     if not document_ids:
         return found
-    rows = Paragraph.objects.current().filter(document_id__in=document_ids)
+    # Anchors are shared by every language; the Chinese blocks are the document's own.
+    rows = Paragraph.objects.current().in_language(Language.ZH).filter(document_id__in=document_ids)
     for doc_id, anchor, kind, number, section in rows.values_list("document_id", "anchor", "kind", "number", "section"):
         names = found.setdefault(doc_id, set())
         names.add(anchor)

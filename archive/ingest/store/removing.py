@@ -50,8 +50,10 @@ def remove_documents(documents: Iterable[Document]) -> Removal:
         for doc in docs:
             label = doc.url_key
             if doc.symbol and doc.incoming_citations.exists():
+                # A hub holds no text in any language.
                 doc.paragraphs.all().delete()
                 doc.footnotes.all().delete()
+                doc.versions.all().delete()
                 doc.raw_text = doc.source_sha256 = doc.title = ""
                 doc.date = None
                 # A hub has no status of its own; published is what every hub carries.

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from archive.models import Document, Paragraph
+from archive.models import Document, Paragraph, TextVersion
 
 # Rebuilt by migrate (contenttypes, permissions) or worthless after a restore (sessions, login attempts).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
@@ -57,6 +57,8 @@ class Command(BaseCommand):
             "database_vendor": connection.vendor,
             "documents": Document.objects.count(),
             "paragraphs": Paragraph.objects.count(),
+            # Other language versions (TextVersion rows, their blocks among the paragraphs) are rows like any other.
+            "versions": TextVersion.objects.count(),
         }
         tmp = output.with_suffix(".partial")
         with tarfile.open(tmp, "w:gz") as tar:

@@ -1,10 +1,14 @@
-"""Check files before a bulk load: python manage.py check_import FILE… | FOLDER…
+"""Check files before a bulk load: python manage.py check_import FILE… | FOLDER… [--language en [--symbol S]]
 
 Runs the import pipeline on each file without writing anything and prints what the admin preview
 shows for it (``archive.ingest.store.preview``): the detected metadata, block counts by kind,
 footnotes, citations with their pin-points and whether they resolve, and every warning.  A file
 the importer refuses gets one line on stderr; the others are still checked, and the command
 exits non-zero if any was refused.
+
+With ``--language en`` each file is the English text of a document the archive holds (named by
+``--symbol`` or its masthead): the report adds how its blocks pair with the Chinese text
+(``archive.ingest.store.preview_version``) — paired and unpaired counts, and every unpaired block.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from archive.ingest import sources, store
 from archive.ingest.errors import IngestError
+from archive.ingest.languages import PROFILES
+from archive.models import Language
 
 
 def _files(paths: list[Path]) -> Iterator[Path]:
@@ -93,11 +99,51 @@ def report(preview: store.Preview) -> list[str]:
     return lines
 
 
+def pairing_report(preview: store.VersionPreview) -> list[str]:
+    """How the version's blocks pair with the Chinese text: counts, then every block left without a partner."""
+    language = Language(preview.language).label
+    lines = [
+        _(
+            "与中文本的配对：%(paired)d 个%(language)s文本块有中文对应，%(unpaired)d 个没有；"
+            "%(alone)d 个中文文本块没有%(language)s对应。"
+        )
+        % {
+            "paired": preview.paired_count,
+            "unpaired": preview.unpaired_count,
+            "alone": len(preview.unpaired_chinese),
+            "language": language,
+        }
+    ]
+    for row in preview.rows:
+        if row.block is not None and row.chinese is None:
+            lines.append(f"  {row.block.anchor}（{row.block.kind_label}）: {_excerpt(row.block.text)}")
+        elif row.block is None and row.chinese is not None:
+            lines.append(
+                "  "
+                + _("中文 %(anchor)s 没有对应：%(text)s")
+                % {"anchor": row.chinese.anchor, "text": _excerpt(row.chinese.text)}
+            )
+    return lines
+
+
 class Command(BaseCommand):
     help = _("检查待导入的文件（不写入数据库）：显示识别出的信息、文本块、脚注、引用和全部提示。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, help=_("文件或文件夹（.txt、.pdf、.docx）"))
+        parser.add_argument(
+            "--language",
+            choices=list(PROFILES),
+            default=Language.ZH,
+            help=_("文本的语种：zh（中文，默认）；en 为本库已有文件的英文本，并显示与中文本的配对"),
+        )
+        parser.add_argument("--symbol", help=_("其他语文本所属文件的文号（默认读刊头）"))
+
+    def _preview(self, path: Path, language: str, symbol: str | None) -> store.Preview:
+        text = _read(path)
+        if language == Language.ZH:
+            return store.preview(text)
+        return store.preview_version(store.version_document(text, language, symbol), text, language)
 
     def handle(self, *args, **opts) -> None:
         refused = 0
@@ -106,7 +152,7 @@ class Command(BaseCommand):
             raise CommandError(_("没有找到可检查的文件（.txt、.pdf 或 .docx）。"))
         for path in files:
             try:
-                preview = store.preview(_read(path))
+                preview = self._preview(path, opts["language"], opts["symbol"])
             except DatabaseError:
                 # The preview compares with the archive (hubs to fill, citations that resolve).
                 raise CommandError(_("无法读取数据库：请先运行 python manage.py migrate。")) from None
@@ -115,7 +161,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path}: {exc}")
                 continue
             self.stdout.write(f"== {path}")
-            for line in report(preview):
+            lines = report(preview)
+            if isinstance(preview, store.VersionPreview):
+                lines += pairing_report(preview)
+            for line in lines:
                 self.stdout.write(line)
             self.stdout.write("")
         if refused:

@@ -1,4 +1,9 @@
-"""Import one raw text file: python manage.py import_document FILE [--symbol S] [--date D] ..."""
+"""Import one raw text file: python manage.py import_document FILE [--symbol S] [--date D] ...
+
+With ``--language en`` the file is the English text of a document the archive holds (named by
+``--symbol``, ``--document`` or the English masthead): it is stored beside the Chinese text, its
+blocks paired with the Chinese ones.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from archive.ingest.decode import decode_text
 from archive.ingest.errors import IngestError
-from archive.ingest.store import ImportResult, Outcome, import_text
-from archive.models import DocumentStatus, DocumentType
+from archive.ingest.languages import PROFILES
+from archive.ingest.store import ImportResult, Outcome, VersionResult, import_text, import_version, version_document
+from archive.models import DocumentStatus, DocumentType, Language
 
 
 def parse_date(value: str) -> dt.date:
@@ -45,9 +51,40 @@ def run_import(path: Path, **options) -> ImportResult:
         raise CommandError(f"{path}: {exc}") from None
 
 
+def _label(doc) -> str:
+    return doc.symbol or _("（无文号，永久编号 %(id)s）") % {"id": doc.public_id}
+
+
+def run_version_import(path: Path, language: str, symbol: str | None, public_id: str, **options) -> VersionResult:
+    text = read_file(path)
+    try:
+        doc = version_document(text, language, symbol, public_id=public_id)
+        return import_version(doc, text, language, **options)
+    except IngestError as exc:
+        raise CommandError(f"{path}: {exc}") from None
+
+
+def describe_version(result: VersionResult) -> str:
+    doc, language = result.document, Language(result.version.language).label
+    verb = {
+        Outcome.CREATED: _("已导入%(language)s本"),
+        Outcome.REPLACED: _("已替换%(language)s本"),
+        Outcome.REALIGNED: _("已更新%(language)s本的配对"),
+        Outcome.UNCHANGED: _("%(language)s本未改变（文本和配对相同）"),
+    }[result.outcome] % {"language": language}
+    alignment = result.alignment
+    counts = _("%(blocks)d 个段落（%(paired)d 个与中文配对，%(unpaired)d 个未配对），%(footnotes)d 条脚注") % {
+        "blocks": len(result.parsed.blocks),
+        "paired": alignment.paired_count,
+        "unpaired": len(result.parsed.blocks) - alignment.paired_count,
+        "footnotes": len(result.parsed.footnotes),
+    }
+    return f"{verb} {_label(doc)} {result.version.title} — {counts} — {doc.get_absolute_url()}"
+
+
 def describe(result: ImportResult) -> str:
     doc = result.document
-    label = doc.symbol or _("（无文号，永久编号 %(id)s）") % {"id": doc.public_id}
+    label = _label(doc)
     verb = {
         Outcome.CREATED: _("已导入"),
         Outcome.REPLACED: _("已替换"),
@@ -76,8 +113,20 @@ class Command(BaseCommand):
             action="store_true",
             help=_("确认这是以另一文号重新印发的同一文件（文本与已收录文件相同时仍然导入）"),
         )
+        parser.add_argument(
+            "--language",
+            choices=list(PROFILES),
+            default=Language.ZH,
+            help=_("文本的语种：zh（中文，默认）；en 为本库已有文件的英文本，与中文本逐段配对"),
+        )
+        parser.add_argument(
+            "--document", default="", help=_("其他语文本所属文件的永久编号（文件没有文号时代替 --symbol）")
+        )
 
     def handle(self, *args, **opts) -> None:
+        if opts["language"] != Language.ZH:
+            self._import_version(opts)
+            return
         result = run_import(
             opts["file"],
             symbol=opts["symbol"],
@@ -90,4 +139,23 @@ class Command(BaseCommand):
         )
         self.stdout.write(describe(result))
         for warning in result.parsed.warnings:
+            self.stderr.write(_("提示：%(warning)s") % {"warning": warning})
+
+    def _import_version(self, opts: dict) -> None:
+        unused = [f"--{name.replace('_', '-')}" for name in ("date", "doc_type") if opts[name]]
+        unused += [f"--{name}" for name in ("draft", "reissue") if opts[name]]
+        if unused:
+            raise CommandError(
+                _("%(options)s 不适用于其他语文本：日期、类型和状态是文件本身的。") % {"options": "、".join(unused)}
+            )
+        result = run_version_import(
+            opts["file"],
+            opts["language"],
+            opts["symbol"],
+            opts["document"],
+            replace=opts["replace"],
+            title=opts["title"],
+        )
+        self.stdout.write(describe_version(result))
+        for warning in result.warnings:
             self.stderr.write(_("提示：%(warning)s") % {"warning": warning})

@@ -1,4 +1,8 @@
-"""Import the documents a manifest lists: python manage.py import_documents fixtures/documents.json"""
+"""Import the documents a manifest lists: python manage.py import_documents fixtures/documents.json
+
+An entry with ``"language": "en"`` is the English text of a document listed before it (or already
+held), named by its ``symbol`` or its masthead: it is stored beside the Chinese text.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from archive.models import DocumentType
+from archive.models import DocumentType, Language
 
-from .import_document import describe, parse_date, run_import
+from .import_document import describe, describe_version, parse_date, run_import, run_version_import
 
 
 class Command(BaseCommand):
@@ -27,6 +31,17 @@ class Command(BaseCommand):
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise CommandError(_("无法读取清单 %(path)s：%(error)s") % {"path": manifest, "error": exc}) from None
         for entry in entries:
+            if entry.get("language", Language.ZH) != Language.ZH:
+                version = run_version_import(
+                    manifest.parent / entry["file"],
+                    entry["language"],
+                    entry.get("symbol"),
+                    entry.get("document", ""),
+                    replace=opts["replace"],
+                    title=entry.get("title"),
+                )
+                self.stdout.write(describe_version(version))
+                continue
             doc_type = entry.get("doc_type")
             if doc_type and doc_type not in DocumentType.values:
                 raise CommandError(_("清单中的文件类型无效：%(type)s") % {"type": doc_type})
