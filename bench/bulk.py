@@ -23,14 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.report import ROOT, write_section
-from bench.run import _env
+from bench.report import write_section
+from bench.run import _child_json, _manage
 
 
 def _generate(folder: Path, count: int, seed: int) -> int:
@@ -75,21 +73,7 @@ def _child(mode: str, folder: Path) -> None:
 
 
 def _run(data_dir: Path, mode: str, folder: Path) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.bulk", "--child", mode, str(folder)],
-        cwd=ROOT,
-        env=_env(data_dir),
-        check=True,
-        text=True,
-        capture_output=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _fresh(data_dir: Path) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=_env(data_dir), check=True
-    )
+    return _child_json(data_dir, "bench.bulk", "--child", mode, str(folder))
 
 
 def _per_minute(files: int, seconds: float) -> float:
@@ -120,7 +104,7 @@ def main() -> None:
         for round_ in range(args.rounds):
             for mode in ("baseline", "bulk"):
                 data_dir = work / f"{mode}-{round_}"
-                _fresh(data_dir)
+                _manage(data_dir, "migrate", "--noinput", "-v0")
                 load = os.getloadavg()[0]
                 runs[mode].append({**_run(data_dir, mode, folder), "load_at_start": round(load, 2)})
             runs["rerun"].append(_run(work / f"bulk-{round_}", "bulk", folder))

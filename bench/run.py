@@ -67,9 +67,10 @@ def _manage(data_dir: Path, *args: str, capture: bool = False) -> subprocess.Com
     )
 
 
-def _probe(data_dir: Path, *args: str) -> dict[str, Any]:
+def _child_json(data_dir: Path, module: str, *args: str) -> dict[str, Any]:
+    """Run ``python -m module args`` in the archive at ``data_dir``; the JSON line it prints last."""
     out = subprocess.run(
-        [sys.executable, "-m", "bench.search_probe", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=_env(data_dir),
         check=True,
@@ -77,6 +78,10 @@ def _probe(data_dir: Path, *args: str) -> dict[str, Any]:
         capture_output=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _probe(data_dir: Path, *args: str) -> dict[str, Any]:
+    return _child_json(data_dir, "bench.search_probe", *args)
 
 
 def _dir_size(path: Path) -> int:

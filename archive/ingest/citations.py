@@ -260,11 +260,13 @@ _CITATION_CUE_RES = (
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
-def unrecognised_citations(text: str, citations: Sequence[CitationMatch]) -> list[str]:
-    """Citation-like text in ``text`` not covered by ``citations`` (each distinct text once)."""
+def unrecognised_citations(
+    text: str, citations: Sequence[CitationMatch], cues: Sequence[re.Pattern[str]] = _CITATION_CUE_RES
+) -> list[str]:
+    """Citation-like text in ``text`` (by the ``cues`` of its language) not covered by ``citations``, each once."""
     spans = [(c.start, c.end) for c in citations] + [m.span() for m in _URL_RE.finditer(text)]
     found: list[str] = []
-    for cue in _CITATION_CUE_RES:
+    for cue in cues:
         for m in cue.finditer(text):
             if not any(m.start() < end and start < m.end() for start, end in spans):
                 found.append(m.group(0).rstrip(".)-"))

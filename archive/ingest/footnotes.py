@@ -139,28 +139,38 @@ def superscript_candidates(b: int, block: Block, pattern: re.Pattern[str]) -> li
     return found
 
 
-def chinese_candidates(blocks: list[Block]) -> list[Marker]:
-    """Digits where a marker may stand in Chinese text: after closing punctuation or an ideograph."""
+def marker_candidates(
+    blocks: list[Block],
+    digits_re: re.Pattern[str],
+    superscript_re: re.Pattern[str],
+    glued: Callable[[str, int, int], bool],
+) -> list[Marker]:
+    """Superscript digits, and plain digits that ``glued`` says stand where a language puts a marker."""
     found = []
     for b, block in enumerate(blocks):
         text = block.text
-        found += superscript_candidates(b, block, _SUPER_CANDIDATE_RE)
+        found += superscript_candidates(b, block, superscript_re)
         if block.kind == BlockKind.TABLE:
             continue  # a table's figures are numbers; only superscripts mark its footnotes
-        for m in _CANDIDATE_RE.finditer(text):
-            if m.start() == 0:
-                continue
-            before = text[m.start() - 1]
-            after = text[m.end()] if m.end() < len(text) else ""
-            if before in _CLOSING and before != ")":
-                ok = after == "" or after.isspace() or not after.isascii()
-            elif before == ")" or is_cjk(before):
-                ok = after == "" or after.isspace() or is_cjk_punct(after)
-            else:
-                ok = False
-            if ok:
+        for m in digits_re.finditer(text):
+            if m.start() > 0 and glued(text, m.start(), m.end()):
                 found.append(Marker(b, m.start(), m.end(), int(m.group(1))))
     return sorted(found, key=lambda m: (m.block, m.start))
+
+
+def _glued_chinese(text: str, start: int, end: int) -> bool:
+    before = text[start - 1]
+    after = text[end] if end < len(text) else ""
+    if before in _CLOSING and before != ")":
+        return after == "" or after.isspace() or not after.isascii()
+    if before == ")" or is_cjk(before):
+        return after == "" or after.isspace() or is_cjk_punct(after)
+    return False
+
+
+def chinese_candidates(blocks: list[Block]) -> list[Marker]:
+    """Digits where a marker may stand in Chinese text: after closing punctuation or an ideograph."""
+    return marker_candidates(blocks, _CANDIDATE_RE, _SUPER_CANDIDATE_RE, _glued_chinese)
 
 
 def _select(candidates: list[Marker], sequence: list[int]) -> tuple[list[Marker], list[int]]:

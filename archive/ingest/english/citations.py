@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ..citations import _URL_RE, _normalise, _overlaps, _symbol_matches, citation_matches
+from ..citations import unrecognised_citations as _unrecognised
 from ..pinpoints import part_name
 from ..symbols import InvalidSymbol, normalize_symbol, resolution_symbol
 from ..types import CitationMatch
@@ -211,15 +212,8 @@ _CITATION_CUE_RES = (
     re.compile(r"(?<![A-Za-z0-9/._\-])[SA]\s?/\s?[A-Z0-9][A-Za-z0-9./()\-]*", re.ASCII),
     re.compile(r"(?<![A-Za-z])resolutions?\s+\d[\d/]*", re.IGNORECASE | re.ASCII),
 )
-_CUE_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 def unrecognised_citations(text: str, citations: Sequence[CitationMatch]) -> list[str]:
     """Citation-like text in ``text`` not covered by ``citations`` (each distinct text once)."""
-    spans = [(c.start, c.end) for c in citations] + [m.span() for m in _CUE_URL_RE.finditer(text)]
-    found: list[str] = []
-    for cue in _CITATION_CUE_RES:
-        for m in cue.finditer(text):
-            if not any(m.start() < end and start < m.end() for start, end in spans):
-                found.append(m.group(0).rstrip(".)-"))
-    return list(dict.fromkeys(found))
+    return _unrecognised(text, citations, _CITATION_CUE_RES)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ..footnotes import SUPERSCRIPTS, Marker, MarkerRules, superscript_candidates
-from ..types import Block, BlockKind
+from ..footnotes import SUPERSCRIPTS, Marker, MarkerRules, marker_candidates
+from ..types import Block
 
 __all__ = ["ENGLISH", "english_candidates"]
 
@@ -35,22 +35,15 @@ def _word_before(text: str, end: int) -> int:
     return sum(1 for ch in text[start:end] if ch.isalpha())
 
 
+def _glued_english(text: str, start: int, end: int) -> bool:
+    before = text[start - 1]
+    after = text[end] if end < len(text) else ""
+    glued = before in _CLOSING or (before.isalpha() and _word_before(text, start) >= _MIN_WORD)
+    return glued and (after == "" or after.isspace() or after in _AFTER)
+
+
 def english_candidates(blocks: list[Block]) -> list[Marker]:
-    found = []
-    for b, block in enumerate(blocks):
-        text = block.text
-        found += superscript_candidates(b, block, _SUPER_CANDIDATE_RE)
-        if block.kind == BlockKind.TABLE:
-            continue  # a table's figures are numbers; only superscripts mark its footnotes
-        for m in _CANDIDATE_RE.finditer(text):
-            if m.start() == 0:
-                continue
-            before = text[m.start() - 1]
-            after = text[m.end()] if m.end() < len(text) else ""
-            glued = before in _CLOSING or (before.isalpha() and _word_before(text, m.start()) >= _MIN_WORD)
-            if glued and (after == "" or after.isspace() or after in _AFTER):
-                found.append(Marker(b, m.start(), m.end(), int(m.group(1))))
-    return sorted(found, key=lambda m: (m.block, m.start))
+    return marker_candidates(blocks, _CANDIDATE_RE, _SUPER_CANDIDATE_RE, _glued_english)
 
 
 ENGLISH = MarkerRules(english_candidates, _STRONG_RE)
