@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 
 USER_DICT = Path(__file__).resolve().parent / "data" / "un_dict.txt"
 # Raise when the way text becomes index terms changes: an index written otherwise is stale.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 SEP = "|"
 # Sub-words longer than this are not indexed inside a word (the dictionary has few).
 _MAX_SUBWORD = 6

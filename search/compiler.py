@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from whoosh import query as wq
 
 from archive.ingest.symbols import InvalidSymbol, normalize_symbol, symbol_lookup_key
-from archive.models import DocumentType
+from archive.models import DocumentType, Language
 
 from . import analyzers
 from .docsets import DocIn, Prefix, Substring
@@ -128,6 +128,19 @@ def doc_type_value(value: str) -> str | None:
         if v in (choice, str(label).lower()):
             return choice
     return None
+
+
+# What a reader may write after `lang:` for each text version the archive holds.
+_LANGUAGE_NAMES = {
+    Language.ZH: ("zh", "zh-hans", "zh-cn", "chinese", "中文", "汉语", "中"),
+    Language.EN: ("en", "english", "英文", "英语", "英"),
+}
+
+
+def language_value(value: str) -> str | None:
+    """A text version's language from how a query names it (``en``, ``English``, ``英文``)."""
+    v = value.strip().lower()
+    return next((str(lang) for lang, names in _LANGUAGE_NAMES.items() if v in names), None)
 
 
 def cited_symbol(value: str) -> str | None:
@@ -327,6 +340,12 @@ class Compiler:
             return self.b.term("cites", symbol)
         if node.name == "title":
             return self._title(node)
+        if node.name == "lang":
+            language = language_value(node.value)
+            if language is None:
+                notes.append(_("未知的语言“%(value)s”，已忽略；可用：zh（中文）、en（英文）。") % {"value": node.value})
+                return None
+            return self.b.term("lang", language)
         # symbol: the document itself (old symbols redirect, so they are resolved through the database)
         key = symbol_lookup_key(node.value)
         doc_id = self.resolve_symbol(key)

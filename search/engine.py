@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 
 from archive.labels import locate
 from archive.lookup import find_document
-from archive.models import Document, DocumentStatus, DocumentType, Footnote, Paragraph
+from archive.models import Document, DocumentStatus, DocumentType, Footnote, Language, Paragraph
+from archive.views.versions import PARALLEL
 
 from . import glossary, titles, warmup
 from .analyzers import fold
@@ -81,6 +82,9 @@ class Hit:
     snippet: SafeString
     label: str
     score: float | None = None
+    # The block's text version (zh, en); for a block of another language, its Chinese partner.
+    language: str = Language.ZH
+    partner: Paragraph | Footnote | None = None
 
 
 @dataclass
@@ -174,6 +178,43 @@ def _fetch_blocks(stored: Sequence[dict[str, Any]]) -> list[Paragraph | Footnote
             block = None
         out.append(block)
     return out
+
+
+Partners = dict[tuple[str, int, str], Paragraph | Footnote]
+
+
+def _chinese_partners(blocks: Sequence[Paragraph | Footnote | None]) -> Partners:
+    """The Chinese block beside each block of another language on a page: one query per model at most.
+
+    Versions share anchors with their Chinese partners, so a partner is (document, anchor) in Chinese.
+    """
+    wanted: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for b in blocks:
+        if b is not None and b.language != Language.ZH:
+            wanted["footnote" if isinstance(b, Footnote) else "paragraph"].append((b.document_id, b.anchor))
+    found: Partners = {}
+    for kind, model in (("paragraph", Paragraph), ("footnote", Footnote)):
+        if not wanted[kind]:
+            continue
+        keys = set(wanted[kind])
+        rows = model.objects.in_language(Language.ZH).filter(
+            document_id__in={d for d, _ in keys}, anchor__in={a for _, a in keys}
+        )
+        if model is Paragraph:
+            rows = rows.current()
+        for row in rows.only("id", "document_id", "anchor", "text", "language"):
+            if (row.document_id, row.anchor) in keys:
+                found[(kind, row.document_id, row.anchor)] = row
+    return found
+
+
+def _hit_url(block: Paragraph | Footnote) -> str:
+    """Where a hit opens: its block in context; a block of another language beside its Chinese partner."""
+    url = block.get_absolute_url()
+    if block.language == Language.ZH:
+        return url
+    path, hash_sign, anchor = url.partition("#")
+    return f"{path}?view={PARALLEL}{hash_sign}{anchor}"
 
 
 def filter_suggestions(params: SearchParams, count: Callable[[frozenset[str]], int]) -> tuple[int, list[Suggestion]]:
@@ -395,17 +436,21 @@ def fill_page(
         snippets = snippets_for([(b.text if b is not None else "") for b in blocks], highlight)
     else:
         snippets = [SafeString("")] * len(blocks)
+    partners = _chinese_partners(blocks)
     for score, block, snip in zip(scores, blocks, snippets, strict=True):
         if block is None:
             continue  # deleted or unpublished since the index last heard of it
+        kind = "footnote" if isinstance(block, Footnote) else "paragraph"
         outcome.hits.append(
             Hit(
-                kind="footnote" if isinstance(block, Footnote) else "paragraph",
+                kind=kind,
                 block=block,
                 document=block.document,
-                url=hl_url(block.get_absolute_url(), highlight),
+                url=hl_url(_hit_url(block), highlight),
                 snippet=snip,
                 label=locate(block),
                 score=score,
+                language=block.language,
+                partner=partners.get((kind, block.document_id, block.anchor)),
             )
         )

@@ -53,9 +53,11 @@ _FIELD_ALIASES = {
     "类型": "type",
     "title": "title",
     "标题": "title",
+    "lang": "lang",
+    "语言": "lang",
 }
 _OPERATORS = {"AND": "AND", "OR": "OR", "NOT": "NOT", "&&": "AND", "||": "OR"}
-_FIELD_RE = re.compile(r"^([A-Za-z_]+|文号|年份|年|引用|类型|标题)[:：](.*)$", re.DOTALL)
+_FIELD_RE = re.compile(r"^([A-Za-z_]+|文号|年份|年|引用|类型|标题|语言)[:：](.*)$", re.DOTALL)
 # Search-engine syntax readers bring from elsewhere that this one does not have.
 _UNSUPPORTED = {"?": "?", "~": "~", "^": "^", "[": "[", "]": "]", "{": "{", "}": "}"}
 _YEAR_RE = re.compile(r"^\s*(\d{4})\s*(?:(?:-|–|—|~|至|到|\.\.)\s*(\d{4})?)?\s*$")
@@ -99,7 +101,7 @@ class Prefix:
 
 @dataclass(frozen=True)
 class FieldFilter:
-    name: str  # symbol | year | cites | type | title
+    name: str  # symbol | year | cites | type | title | lang
     value: str
     quoted: bool = False
 
@@ -264,7 +266,7 @@ def _lex(text: str, notes: list[str]) -> list[_Tok]:
         name = _FIELD_ALIASES.get(field_match.group(1).lower()) if field_match else None
         if field_match and not name:
             notes.append(
-                _("不支持字段“%(field)s:”（可用：symbol、year、cites、type、title），只检索了“%(value)s”。")
+                _("不支持字段“%(field)s:”（可用：symbol、year、cites、type、title、lang），只检索了“%(value)s”。")
                 % {"field": field_match.group(1), "value": field_match.group(2)}
             )
             word = field_match.group(2)

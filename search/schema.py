@@ -30,6 +30,7 @@ FIELD_SPECS: dict[str, str] = {
     "doc_id": "id_sortable",
     "symbol": "id",
     "doc_type": "id_sortable",
+    "lang": "id",
     "status": "stored",
     "kind": "stored",
     "cites": "keyword",

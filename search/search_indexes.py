@@ -35,6 +35,8 @@ class BlockIndex(indexes.SearchIndex):
     doc_type = indexes.CharField()
     status = indexes.CharField()
     kind = indexes.CharField()
+    # The language of the block's text version (zh, en): what `lang:` filters on.
+    lang = indexes.CharField()
     cites = indexes.MultiValueField()
     year = indexes.IntegerField()
     sortdate = indexes.IntegerField()
@@ -59,6 +61,9 @@ class BlockIndex(indexes.SearchIndex):
 
     def prepare_symbol(self, obj: Any) -> str | None:
         return obj.document.symbol
+
+    def prepare_lang(self, obj: Any) -> str:
+        return obj.language
 
     def prepare_doc_type(self, obj: Any) -> str:
         return obj.document.doc_type

@@ -169,6 +169,8 @@ def _hit_data(hit: engine.Hit, request: HttpRequest) -> dict[str, Any]:
         "snippet": str(hit.snippet),
         "kind": hit.kind,
         "label": hit.label,
+        "language": hit.language,
+        "partner": ({"language": hit.partner.language, "text": hit.partner.text} if hit.partner is not None else None),
     }
 
 

@@ -112,7 +112,7 @@ def test_the_mapping_cuts_text_only_at_spaces_and_keeps_filters_exact():
     analyzer = mapping[TEXT]["analyzer"]
     assert index_settings()["analysis"]["analyzer"][analyzer]["tokenizer"] == "whitespace"
     assert mapping[PARTS]["analyzer"] == analyzer
-    for name in ("cites", "symbol", "doc_type", "doc_id"):
+    for name in ("cites", "symbol", "doc_type", "doc_id", "lang"):
         assert mapping[name]["type"] == "keyword"
     assert mapping["year"]["type"] == "integer"
 
@@ -198,12 +198,13 @@ def test_phrases_prefixes_and_titles_become_pairs_prefix_and_document_clauses(db
 
 
 def test_exclusions_and_fields_become_exact_clauses(db):
-    root = parse_query("警察 NOT 海地 year:2016-2018 type:report").root
+    root = parse_query("警察 NOT 海地 year:2016-2018 type:report lang:英文").root
     q = Compiler(ElasticBuilder({"警察": True, "海地": True}), current_glossary(), lambda key: None).compile(root).query
     excluded = _leaves(q, "must_not")
     assert any(_leaves(e, "term") and {TEXT: "海地"} in _leaves(e, "term") for e in excluded)
     assert {"year": {"gte": 2016, "lte": 2018}} in _leaves(q, "range")
     assert {"doc_type": "report"} in _leaves(q, "term")
+    assert {"lang": "en"} in _leaves(q, "term")
 
 
 @pytest.mark.parametrize("raw", ["NOT", "((((警察", "警察" * 1000, "cites:xyz", "year:明年 警察", "\x00\u200b"])

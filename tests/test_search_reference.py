@@ -27,13 +27,15 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from archive.ingest.store import import_version
 from archive.models import Abbreviation, Citation, Document, DocumentStatus, Footnote, Paragraph
 from search import analyzers, glossary, indexing, titles
-from search.compiler import cited_symbol, doc_type_value
+from search.compiler import cited_symbol, doc_type_value, language_value
 from search.engine import SearchParams, resolve_document, run
 from search.query import And, Cited, FieldFilter, Not, Or, Phrase, Prefix, Words, parse_query, parse_year
 from tests.conftest import MANIFEST
 from tests.test_search_fixtures import build_index, index_path
+from tests.test_versions_store import REPORT_EN
 
 GENERATED_DOCUMENTS = 40
 QUERIES_PER_KIND = 50
@@ -80,6 +82,7 @@ class Entry:
     stream: str
     title_terms: frozenset[str]
     title_stream: str
+    lang: str = "zh"
 
 
 def terms_of(text: str) -> frozenset[str]:
@@ -115,6 +118,7 @@ def load_entries() -> list[Entry]:
                 stream=stream(block.text),
                 title_terms=terms_of(doc.title),
                 title_stream=stream(doc.title),
+                lang=block.language,
             )
         )
     return entries
@@ -219,6 +223,9 @@ class Reference:
         if node.name == "cites":
             symbol = cited_symbol(node.value)
             return self.where(lambda e: symbol in e.cites) if symbol else None
+        if node.name == "lang":
+            value = language_value(node.value)
+            return self.where(lambda e: e.lang == value) if value else None
         if node.name == "title":
             value = node.value.strip()
             if node.quoted:
@@ -306,6 +313,8 @@ def reference(django_db_setup, django_db_blocker):
         call_command(
             "generate_corpus", documents=GENERATED_DOCUMENTS, seed=11, no_index=True, stdout=open("/dev/null", "w")
         )
+        # S/2018/1183 with its English text beside the Chinese, as a librarian adds it.
+        import_version(Document.objects.get(symbol="S/2018/1183"), REPORT_EN)
         glossary.invalidate()
         titles.invalidate()
         build_index()
@@ -536,4 +545,37 @@ def test_abbreviations_are_searched_both_ways(reference):
     queries += [(f"{f} NOT {w}", {}) for f, w in zip(forms, words[5:], strict=False)]
     while len(queries) < QUERIES_PER_KIND:
         queries.append((f"{r.choice(forms)} OR {r.choice(words)}", {}))
+    check(reference, queries)
+
+
+def english_texts(ref: Reference) -> list[str]:
+    return [text_of(e.key) for e in ref.entries if e.lang == "en" and len(text_of(e.key)) > 20]
+
+
+@pytest.mark.django_db
+def test_english_words_phrases_and_the_lang_filter(reference):
+    r = rng("english")
+    texts = english_texts(reference)
+    assert len(texts) > 50, "the corpus holds an English text"
+    words = sorted({w for t in texts for w in re.findall(r"[A-Za-z]{3,}", t)})
+    queries = [(w, {}) for w in r.sample(words, 20)]
+    queries += [(w.upper(), {}) for w in r.sample(words, 5)]
+    phrases = []
+    while len(phrases) < 20:
+        tokens = r.choice(texts).split()
+        if len(tokens) < 5:
+            continue
+        start = r.randrange(0, len(tokens) - 3)
+        piece = " ".join(tokens[start : start + r.randint(2, 4)])
+        if any(f in piece.split() for f in ("of", "the", "and", "to", "in")) and needle(piece):
+            phrases.append(piece)
+    queries += [(f'"{p}"', {}) for p in phrases]
+    # The same words with one taken out: not the phrase.
+    queries += [(f'"{" ".join(p.split()[:1] + p.split()[2:])}"', {}) for p in phrases[:10]]
+    queries += [
+        (f"lang:{lang} {w}", {}) for lang, w in zip(("en", "zh", "英文", "中文") * 3, r.sample(words, 12), strict=False)
+    ]
+    queries += [(f"lang:en {w}", {}) for w in sample_words(reference, r, 3)]  # Chinese words, English text
+    queries += [("lang:en", {}), ("lang:zh police", {}), ("police NOT lang:en", {}), ("police OR 警察", {})]
+    queries += [('"of the Police Division"', {}), ('"Division of the Police"', {}), ("polic*", {})]
     check(reference, queries)
