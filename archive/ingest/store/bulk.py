@@ -27,7 +27,6 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +46,7 @@ from ..batch import (
 from ..batch.report import BatchReport, FileReport
 from ..errors import IngestError
 from ..sources import SUPPORTED_EXTENSIONS, extract_text
+from .batch_reports import batch_report, file_report, label
 from .importing import DuplicateText, ImportResult, Outcome, _find_existing, _notify, clean_symbol, import_text, sha256
 
 log = logging.getLogger(__name__)
@@ -77,49 +77,6 @@ class BatchOptions:
     @classmethod
     def of(cls, batch: ImportBatch) -> BatchOptions:
         return cls(batch.document_status, batch.replace, batch.reissue, batch.dry_run)
-
-
-def _label(doc: Document) -> str:
-    return doc.symbol or _("无文号文件 %(id)s") % {"id": doc.public_id}
-
-
-def _admin_url(doc: Document) -> str:
-    return reverse("admin:archive_document_change", args=[doc.pk])
-
-
-def _file_report(item: ImportBatchItem) -> FileReport:
-    doc, other = item.document, item.other_document
-    return FileReport(
-        name=item.name,
-        outcome=item.outcome,
-        symbol=item.symbol,
-        title=item.title,
-        url=doc.get_absolute_url() if doc is not None else "",
-        admin_url=_admin_url(doc) if doc is not None else "",
-        message=item.message,
-        other=_label(other) if other is not None else "",
-        other_url=_admin_url(other) if other is not None else "",
-        warnings=tuple(item.warnings or ()),
-    )
-
-
-def batch_report(batch: ImportBatch, outcome: str | None = None) -> BatchReport:
-    """The report of a recorded batch (optionally only the files with one outcome); two queries."""
-    items = batch.items.select_related("document", "other_document").defer(
-        "document__raw_text", "other_document__raw_text"
-    )
-    if outcome:
-        items = items.filter(outcome=outcome)
-    return BatchReport(
-        source=batch.source_name,
-        document_status=batch.document_status,
-        dry_run=batch.dry_run,
-        total=batch.total,
-        files=[_file_report(i) for i in items.order_by("position")],
-        batch_id=batch.pk,
-        status=batch.effective_status,
-        error=batch.error,
-    )
 
 
 # --- one file ------------------------------------------------------------------------------------
@@ -242,7 +199,7 @@ class _Batch:
         )
         if self.batch is not None:
             item.save()
-        return _file_report(item)
+        return file_report(item)
 
     def process(self, work: _Work, data: bytes | None) -> FileReport:
         entry = work.entry
@@ -274,7 +231,7 @@ class _Batch:
             if holder is None:
                 return self.record(work, digest, ImportOutcome.REFUSED, symbol=work.symbol or "", message=str(exc))
             message = _("文号 %(symbol)s 已有不同的文本，没有替换（需要替换时请选择“替换”/--replace）。") % {
-                "symbol": _label(holder)
+                "symbol": label(holder)
             }
             return self.record(
                 work, digest, ImportOutcome.CONFLICT, symbol=holder.symbol or "", message=message, other_document=holder
@@ -399,7 +356,7 @@ def run_batch(
             progress(len(report.files), len(plan), work.entry.name)
         previous = done.get(work.entry.name)
         if previous is not None and _unchanged(source, work.entry, previous):
-            report.files.append(_file_report(previous))
+            report.files.append(file_report(previous))
         else:
             if previous is not None:
                 previous.delete()  # the file changed since the interrupted run: read it again
