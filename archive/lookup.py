@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from archive.ingest.symbols import symbol_lookup_key
-from archive.models import Citation, Document, SymbolAlias
+from archive.models import Document, SymbolAlias
 
 
 @dataclass
@@ -20,8 +20,6 @@ class Lookup:
     document: Document | None = None
     # Set when the request must be answered by a permanent redirect to the document's canonical URL.
     redirect: bool = False
-    # A draft whose symbol other documents cite: readers see the citation hub it replaced.
-    as_hub: bool = False
 
 
 class Withdrawn(Http404):
@@ -53,12 +51,12 @@ def _find(ref: str, qs) -> Lookup:
     raise Http404(ref)
 
 
-def find_document(ref: str, queryset=None, *, hub_view: bool = False) -> Lookup:
+def find_document(ref: str, queryset=None) -> Lookup:
     """Resolve ``ref`` (a symbol or ``id/<public_id>``) against ``queryset``; raise Http404 if nothing matches.
 
-    Without ``queryset``, what readers may open.  A URL that was public once keeps an answer:
-    a withdrawn document raises :class:`Withdrawn`; with ``hub_view``, a draft that filled a cited
-    hub is returned (``as_hub``) for pages that show only what cites it, never its text.
+    Without ``queryset``, what readers may open (a draft filling a cited hub is that hub to them:
+    ``archive.models.readers_view``).  A URL that was public once keeps an answer: a withdrawn
+    document raises :class:`Withdrawn`.
     """
     if queryset is not None:
         return _find(ref, queryset)
@@ -72,7 +70,4 @@ def find_document(ref: str, queryset=None, *, hub_view: bool = False) -> Lookup:
         doc = found.document
         if doc.is_withdrawn:
             raise Withdrawn(doc) from None
-        if hub_view and doc.symbol and Citation.objects.filter(target=doc).published().exists():
-            found.as_hub = True
-            return found
         raise

@@ -136,6 +136,9 @@ def document_text_data(
     each Chinese block, in order)."""
     data = document_summary(doc, request)
     data["has_text"] = doc.has_text
+    if not doc.has_text:
+        # A hub has no text, and a draft filling one (shown to readers as the hub) shows none of its own.
+        versions, blocks, footnotes, counts = [], [], [], None
     data["official_url"] = doc.official_url() or None
     data["language"] = Language.ZH
     rows = [p for p in blocks if p.language == Language.ZH]

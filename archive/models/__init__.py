@@ -3,7 +3,7 @@
 from .batches import BatchStatus, ImportBatch, ImportBatchItem, ImportOutcome
 from .choices import BlockKind, CitationKind, DocumentStatus, DocumentType, Language
 from .citations import Abbreviation, Citation, CitationQuerySet
-from .documents import Document, DocumentQuerySet, SymbolAlias, attach_latest_citers, new_public_id
+from .documents import Document, DocumentQuerySet, SymbolAlias, attach_latest_citers, new_public_id, readers_view
 from .paragraphs import Footnote, FootnoteReference, Paragraph, ParagraphQuerySet
 from .versions import TextVersion
 
@@ -30,4 +30,5 @@ __all__ = [
     "TextVersion",
     "attach_latest_citers",
     "new_public_id",
+    "readers_view",
 ]

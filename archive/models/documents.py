@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..ingest.symbols import symbol_sort_key
+from ..ingest.symbols import doc_type_for_symbol, symbol_sort_key
 from .choices import DocumentStatus, DocumentType, Language
 
 # Crockford-style alphabet: no 0/o, 1/l/i, so a permanent id survives being read aloud or retyped.
@@ -31,6 +33,31 @@ def new_public_id() -> str:
 def new_render_version() -> str:
     """A fresh, never reused stamp: a cached rendering is keyed by it, so a changed one is never served."""
     return secrets.token_hex(6)
+
+
+# Set while a reader's request (or a public export) runs: see :func:`readers_view`.
+_readers_view: ContextVar[bool] = ContextVar("readers_view", default=False)
+
+
+@contextmanager
+def readers_view() -> Iterator[None]:
+    """Load documents as readers see them: a draft that fills a cited hub shows only the hub.
+
+    A draft imported under a symbol that published documents cite fills that symbol's hub in place
+    (its citations land on it once it is published).  Until then every row of it that a reader's
+    request loads - looked up, listed, or reached as a citation's target - is turned back into the
+    text-less hub it replaced, in :meth:`Document.from_db`.  One place, so no page, picture, feed,
+    API answer or export can show the draft's title, date, type or text.
+    """
+    token = _readers_view.set(True)
+    try:
+        yield
+    finally:
+        _readers_view.reset(token)
+
+
+# Never shown to readers: a draft since its import (a withdrawn document was published once).
+_AWAITING_FIRST_PUBLICATION = ~Q(status=DocumentStatus.PUBLISHED) & Q(first_published_at__isnull=True)
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -55,8 +82,16 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(doc_type=DocumentType.RESOLUTION)
 
     def for_reading(self) -> DocumentQuerySet:
-        """What a reader may open: published documents and every citation hub."""
-        return self.filter(Q(status=DocumentStatus.PUBLISHED) | Q(raw_text=""))
+        """What a reader may open: published documents and every citation hub.
+
+        A never-published draft that fills a hub which published documents cite is still that hub
+        to readers (shown as one: see :func:`readers_view`).
+        """
+        from .citations import Citation
+
+        cited = Exists(Citation.objects.published().filter(target=OuterRef("pk")))
+        awaiting = _AWAITING_FIRST_PUBLICATION & Q(symbol__isnull=False) & cited
+        return self.filter(Q(status=DocumentStatus.PUBLISHED) | Q(raw_text="") | awaiting)
 
     def withdrawn(self) -> DocumentQuerySet:
         """Documents published once and made drafts since: their URLs were public."""
@@ -168,8 +203,12 @@ class DocumentQuerySet(models.QuerySet):
         return self.for_reading().defer("raw_text", "source_sha256").order_by("pk")
 
     def latest_update(self) -> datetime | None:
-        """When the most recently changed of these documents changed (None for none)."""
-        return self.aggregate(latest=models.Max("updated_at"))["latest"]
+        """When the most recently changed of these documents changed (None for none).
+
+        A draft waiting in a hub's place changed nothing readers see: its hub counts from its creation.
+        """
+        shown = models.Case(models.When(_AWAITING_FIRST_PUBLICATION, then="created_at"), default="updated_at")
+        return self.aggregate(latest=models.Max(shown))["latest"]
 
     # --- the reading-page cache ---
 
@@ -344,6 +383,8 @@ class Document(models.Model):
         return f"{label} {self.title}".strip()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_hub_face", False):
+            raise RuntimeError(f"{self.symbol}: loaded as readers see it (a hub), it must not be saved")
         derived = {"symbol_sort_key", "render_version"}
         self.symbol_sort_key = symbol_sort_key(self.symbol)
         # Whatever changed, the cached reading page of the old state must not be served again.
@@ -359,6 +400,34 @@ class Document(models.Model):
         if self.symbol:
             return reverse("document_detail", kwargs={"ref": self.symbol})
         return reverse("document_by_id", kwargs={"public_id": self.public_id})
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Sequence[str], values: Sequence[Any]) -> Document:
+        doc = super().from_db(db, field_names, values)
+        if _readers_view.get() and doc.awaits_first_publication:
+            doc._show_as_hub()
+        return doc
+
+    @property
+    def awaits_first_publication(self) -> bool:
+        """A draft never shown to readers (as far as the fields loaded tell)."""
+        loaded = self.__dict__
+        return (
+            loaded.get("status", DocumentStatus.PUBLISHED) != DocumentStatus.PUBLISHED
+            and "first_published_at" in loaded
+            and self.first_published_at is None
+        )
+
+    def _show_as_hub(self) -> None:
+        """Forget everything the draft brought: what is left is what the hub showed before it."""
+        self.title, self.date, self.issued_on, self.original_language, self.job_number = "", None, None, "", ""
+        self.raw_text, self.source_sha256, self.text_fingerprint = "", "", ""
+        if "created_at" in self.__dict__:
+            self.updated_at = self.created_at
+        if "symbol" in self.__dict__:
+            self.doc_type = doc_type_for_symbol(self.symbol or "")
+        self.status = DocumentStatus.PUBLISHED
+        self._hub_face = True
 
     def stamp_publication(self) -> bool:
         """Record the first publication (its URLs may be shared from then on); True if stamped now."""

@@ -70,6 +70,8 @@ def paragraph_cite(request: HttpRequest, ref: str, anchor: str, fmt: str) -> Htt
     ``?lang=en`` cites the English block of the same anchor."""
     found = find_document(ref)
     doc = found.document
+    if not doc.has_text:
+        raise Http404(anchor)
     version = _version(request, doc)
     language = version.language if version is not None else Language.ZH
     blocks = doc.paragraphs.in_language(language)
@@ -102,7 +104,7 @@ def new_documents_feed(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cited_by_feed(request: HttpRequest, ref: str) -> HttpResponse:
     """New documents citing a document or resolution (its hub when the archive lacks its text)."""
-    found = find_document(ref, hub_view=True)
+    found = find_document(ref)
     if found.redirect:
         return redirect(reverse("feed_cited_by", kwargs={"ref": found.document.url_key}), permanent=True)
     return CitedByFeed()(request, document=found.document)

@@ -184,7 +184,7 @@ def _supplements(doc: Document) -> dict:
 
 def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
     try:
-        found = find_document(ref, hub_view=True)
+        found = find_document(ref)
     except Withdrawn as gone:
         return withdrawn(request, gone.document)
     except Http404:
@@ -194,7 +194,7 @@ def document_detail(request: HttpRequest, ref: str) -> HttpResponse:
         return redirect(doc.get_absolute_url(), permanent=True)
     cited_by = build_cited_by(light(Citation.objects.cited_by(doc)), request.GET.get("cited_page") or 1)
     supplements = _supplements(doc)
-    if not doc.has_text or found.as_hub:
+    if not doc.has_text:
         return render(request, "archive/document_hub.html", {"document": doc, "cited_by": cited_by, **supplements})
     hl = request.GET.get("hl", "")[:200]
     version = reading_version(doc)
@@ -228,6 +228,9 @@ def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpRespons
     except Http404:
         return not_found(request, ref)
     doc = found.document
+    if not doc.has_text:
+        # A hub has no blocks, and neither has a draft filling one while readers see the hub.
+        return not_found(request)
     version = reading_version(doc)
     languages = [Language.ZH, *([version.language] if version else [])]
     # Both languages' blocks of this anchor in one query, so the page costs the same with or without.
