@@ -19,7 +19,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -29,11 +29,9 @@ from archive.ingest import sources, store
 from archive.ingest.batch import ZipSource, read_manifest
 from archive.ingest.errors import IngestError
 from archive.ingest.fingerprint import text_fingerprint
+from archive.ingest.plausible import TITLE_MAX, date_problem, title_problem
 from archive.ingest.store.importing import duplicate_text_holder
 from archive.models import Document, DocumentType, Footnote, Paragraph
-
-# The Security Council's first documents date from 1946; the Charter was signed in 1945.
-_EARLIEST_DATE = dt.date(1945, 6, 26)
 
 
 def _model_field(name: str) -> Any:
@@ -63,16 +61,16 @@ DATE_EXAMPLE = lazy(_date_example, str)()
 
 def check_plausible_date(value: dt.date | None) -> dt.date | None:
     """A UN document's date lies between the Charter and today; anything else is a typo."""
-    if value is None:
-        return value
-    today = timezone.localdate()
-    # A day of slack: the date a librarian's calendar shows may already be tomorrow in Beijing.
-    if value < _EARLIEST_DATE or value > today + dt.timedelta(days=1):
-        raise ValidationError(
-            _("日期 %(date)s 不可能：联合国文件的日期应在 1945 年 6 月 26 日到今天（%(today)s）之间。")
-            % {"date": value.isoformat(), "today": today.isoformat()},
-            code="implausible_date",
-        )
+    problem = date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="implausible_date")
+    return value
+
+
+def check_title(value: str) -> str:
+    problem = title_problem(value)
+    if problem:
+        raise ValidationError(problem, code="title_too_long")
     return value
 
 
@@ -168,8 +166,8 @@ class ImportForm(TextSourceForm):
     title = forms.CharField(
         label=_model_field("title").verbose_name,
         required=False,
-        max_length=500,
-        widget=forms.TextInput(attrs={"class": "vTextField"}),
+        # The length is checked by check_title, with the words the import commands use too.
+        widget=forms.TextInput(attrs={"class": "vTextField", "maxlength": TITLE_MAX}),
     )
     doc_type = forms.ChoiceField(
         label=_model_field("doc_type").verbose_name, choices=DocumentType.choices, required=False
@@ -192,6 +190,9 @@ class ImportForm(TextSourceForm):
 
     def clean_date(self) -> dt.date | None:
         return check_plausible_date(self.cleaned_data.get("date"))
+
+    def clean_title(self) -> str:
+        return check_title(self.cleaned_data.get("title", ""))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from archive.models import Document
+from tests import test_admin_import as admin_import
 from tests.conftest import FIXTURES, MANIFEST
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,39 @@ def test_impossible_date_is_refused(db, write):
     with pytest.raises(CommandError, match="日期无效"):
         run("import_document", path, "--date", "2021-02-30")
     assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--date", "1800-01-01"], "1945 年 6 月 26 日到今天"),
+        (["--date", "2999-12-31"], "1945 年 6 月 26 日到今天"),
+        (["--title", "标" * 600], "标题太长：600 个字符，最多 500 个"),
+    ],
+    ids=["before-the-charter", "in-the-future", "title-too-long"],
+)
+def test_the_command_refuses_what_the_admin_refuses(db, write, client, librarian, options, message):
+    path = write("ok.txt", "2024 年 3 月 1 日的信\n\n第一段正文。\n".encode())
+    with pytest.raises(CommandError, match=message):
+        run("import_document", path, *options)
+    assert not Document.objects.exists()
+    # The admin's add form, confirming the same value, refuses it with the same words.
+    field = {"--date": "date", "--title": "title"}[options[0]]
+    reviewed = admin_import.preview(client, admin_import.LETTER)
+    refused = admin_import.confirm(client, reviewed, **{field: options[1]})
+    assert message in admin_import.field_errors(refused, field)[0]
+    assert not Document.objects.exists()
+
+
+def test_a_manifest_row_with_an_implausible_date_or_title_refuses_its_file(db, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2024 年 3 月 1 日的信\n\n第一段正文。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("2024 年 3 月 2 日的信\n\n另一段正文。\n", encoding="utf-8")
+    long_title = "标" * 501
+    (folder / "manifest.csv").write_text(f"file,date,title\na.txt,1800-01-01,\nb.txt,,{long_title}\n")
+    run("import_folder", str(folder), "--publish")
+    assert not Document.objects.with_text().exists()
 
 
 def test_oversize_file_is_refused(db, write, settings):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..ingest.plausible import TITLE_MAX
 from ..ingest.symbols import doc_type_for_symbol, symbol_sort_key
 from .choices import DocumentStatus, DocumentType, Language
 
@@ -291,7 +292,7 @@ class Document(models.Model):
         editable=False,
         help_text=_("按文号排序时使用：文号中的数字按数值比较（S/2018/99 排在 S/2018/1183 之前）。"),
     )
-    title = models.CharField(_("标题"), max_length=500, blank=True, help_text=_("文件的中文标题。"))
+    title = models.CharField(_("标题"), max_length=TITLE_MAX, blank=True, help_text=_("文件的中文标题。"))
     date = models.DateField(_("日期"), null=True, blank=True, help_text=_("文件落款或发布日期。"))
     issued_on = models.DateField(
         _("印发日期"),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..ingest.plausible import TITLE_MAX
 from .choices import Language
 from .documents import Document
 
@@ -40,7 +41,7 @@ class TextVersion(models.Model):
         choices=Language.choices,
         help_text=_("这一文本的语种；中文本保存在文件本身。"),
     )
-    title = models.CharField(_("标题"), max_length=500, blank=True, help_text=_("这一语文本的标题，如英文标题。"))
+    title = models.CharField(_("标题"), max_length=TITLE_MAX, blank=True, help_text=_("这一语文本的标题，如英文标题。"))
     raw_text = models.TextField(_("原始文本"), help_text=_("从 PDF 提取的这一语文本的原文，逐字保存，以便重新解析。"))
     source_sha256 = models.CharField(
         _("原文校验和"),

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from ..decode import decode_text
 from ..errors import IngestError
+from ..plausible import metadata_problems
 from ..symbols import InvalidSymbol, normalize_symbol
 
 __all__ = ["Manifest", "ManifestRow", "read_manifest", "symbol_from_filename"]
@@ -106,6 +107,7 @@ def _row(values: dict[str, Any], line: int, where: str) -> ManifestRow | None:
             date = dt.date.fromisoformat(mapped["date"])
         except ValueError:
             problems.append(_("日期“%(value)s”无效（应为 YYYY-MM-DD）。") % {"value": mapped["date"]})
+    problems += metadata_problems(date=date, title=mapped.get("title"))
     error = None
     if problems:
         error = _("清单 %(where)s 第 %(line)d 行：%(problems)s") % {

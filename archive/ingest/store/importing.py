@@ -32,6 +32,7 @@ from ..anchors import ExistingBlock, assign_anchors
 from ..decode import check_text
 from ..errors import IngestError
 from ..fingerprint import parsed_fingerprint
+from ..plausible import TITLE_MAX, date_problem, metadata_problems
 from ..symbols import InvalidSymbol, doc_type_for_symbol, normalize_symbol, symbol_sort_key
 from ..types import CitationMatch, ParsedDocument
 from ..types import Footnote as ParsedFootnote
@@ -87,15 +88,17 @@ def _resolve_metadata(
     meta = parsed.metadata
     symbol = _resolve_symbol(parsed, symbol)
     _check_doc_type(doc_type)
+    # What the librarian typed is refused as the admin refuses it; what the parser read is trimmed.
+    problems = metadata_problems(date=date, title=title)
+    if problems:
+        raise IngestError(" ".join(problems))
+    detected_date = None if date_problem(meta.date) else meta.date
     return (
         symbol,
-        date or meta.date,
-        ((title if title is not None else meta.title) or "")[:_TITLE_MAX],
+        date or detected_date,
+        ((title if title is not None else meta.title) or "")[:TITLE_MAX],
         chosen_doc_type(doc_type, parsed),
     )
-
-
-_TITLE_MAX = Document._meta.get_field("title").max_length
 
 
 def chosen_doc_type(doc_type: str | None, parsed: ParsedDocument) -> str:

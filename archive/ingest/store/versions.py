@@ -31,6 +31,7 @@ from archive.models.documents import new_render_version
 from ..align import Alignment, Basis, Counterpart, align, choice_problems
 from ..errors import IngestError
 from ..languages import profile_for
+from ..plausible import TITLE_MAX, title_problem
 from ..types import ParsedDocument
 from .importing import (
     Outcome,
@@ -54,8 +55,6 @@ __all__ = [
     "preview_version",
     "version_document",
 ]
-
-_TITLE_MAX = TextVersion._meta.get_field("title").max_length
 
 
 @dataclass(frozen=True)
@@ -270,7 +269,7 @@ def preview_version(
         parsed,
         symbol=doc.symbol,
         date=meta.date,
-        title=(title if title is not None else meta.title or "")[:_TITLE_MAX],
+        title=(title if title is not None else meta.title or "")[:TITLE_MAX],
         doc_type=meta.doc_type or doc.doc_type,
         existing=doc,
         outcome=_outcome(version, sha256(raw_text), alignment, rows),
@@ -355,7 +354,10 @@ def import_version(
         alignment, rows = _aligned(doc, parsed, chosen, chinese, chinese_notes)
         outcome = _outcome(version, digest, alignment, rows)
         notes += alignment.warnings
-        new_title = (title if title is not None else parsed.metadata.title or "")[:_TITLE_MAX]
+        problem = title_problem(title)
+        if problem:
+            raise IngestError(problem)
+        new_title = (title if title is not None else parsed.metadata.title or "")[:TITLE_MAX]
         if version is not None and outcome == Outcome.UNCHANGED:
             if new_title == version.title:
                 return VersionResult(doc, version, outcome, parsed, alignment, notes)

@@ -17,15 +17,20 @@ from django.utils.translation import gettext as _
 from archive.ingest.decode import decode_text
 from archive.ingest.errors import IngestError
 from archive.ingest.languages import PROFILES
+from archive.ingest.plausible import date_problem
 from archive.ingest.store import ImportResult, Outcome, VersionResult, import_text, import_version, version_document
 from archive.models import DocumentStatus, DocumentType, Language
 
 
 def parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(_("日期无效：%(value)s（应为 YYYY-MM-DD 格式的真实日期）。") % {"value": value}) from None
+    problem = date_problem(date)
+    if problem:
+        raise CommandError(problem)
+    return date
 
 
 def read_file(path: Path) -> str:
