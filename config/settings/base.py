@@ -183,6 +183,10 @@ HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 ARCHIVE_OFFICIAL_URL = os.environ.get("ARCHIVE_OFFICIAL_URL", "https://undocs.org/zh/{symbol}")
 # Largest raw text accepted by the importer (bytes).
 ARCHIVE_MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# Most XML a .docx may inflate to (its main document, relationships and footnotes together): room
+# for Word's markup (a few hundred bytes per paragraph and run) around a text near the limit above,
+# while a zip bomb is refused having inflated at most this much (tens of milliseconds).
+ARCHIVE_MAX_DOCX_XML_BYTES = 4 * ARCHIVE_MAX_IMPORT_BYTES
 ARCHIVE_PAGE_SIZE = 20
 # Librarians paste whole documents into the admin (sent as multipart, so not inflated by URL
 # encoding): accept a request up to twice the import limit so an over-long text gets the form's

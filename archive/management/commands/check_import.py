@@ -37,17 +37,6 @@ def _files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def _read(path: Path) -> str:
-    if not path.is_file():
-        raise IngestError(_("找不到文件：%(path)s") % {"path": path})
-    limit = settings.ARCHIVE_MAX_IMPORT_BYTES
-    if path.stat().st_size > limit:
-        raise IngestError(
-            _("文件过大：%(size)d 字节，上限为 %(limit)d 字节。") % {"size": path.stat().st_size, "limit": limit}
-        )
-    return sources.extract_text(path.name, path.read_bytes(), max_bytes=limit)
-
-
 def _excerpt(text: str, width: int = 40) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[:width] + "…"
@@ -140,7 +129,7 @@ class Command(BaseCommand):
         parser.add_argument("--symbol", help=_("其他语文本所属文件的文号（默认读刊头）"))
 
     def _preview(self, path: Path, language: str, symbol: str | None) -> store.Preview:
-        text = _read(path)
+        text = sources.read_path(path, settings.ARCHIVE_MAX_IMPORT_BYTES)
         if language == Language.ZH:
             return store.preview(text)
         return store.preview_version(store.version_document(text, language, symbol), text, language)

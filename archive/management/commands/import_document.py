@@ -1,4 +1,4 @@
-"""Import one raw text file: python manage.py import_document FILE [--symbol S] [--date D] ...
+"""Import one file (.txt, .pdf or .docx, read as an upload): python manage.py import_document FILE [--symbol S] ...
 
 With ``--language en`` the file is the English text of a document the archive holds (named by
 ``--symbol``, ``--document`` or the English masthead): it is stored beside the Chinese text, its
@@ -14,10 +14,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from archive.ingest.decode import decode_text
 from archive.ingest.errors import IngestError
 from archive.ingest.languages import PROFILES
 from archive.ingest.plausible import date_problem
+from archive.ingest.sources import read_path
 from archive.ingest.store import ImportResult, Outcome, VersionResult, import_text, import_version, version_document
 from archive.models import DocumentStatus, DocumentType, Language
 
@@ -34,16 +34,8 @@ def parse_date(value: str) -> dt.date:
 
 
 def read_file(path: Path) -> str:
-    if not path.is_file():
-        raise CommandError(_("找不到文件：%(path)s") % {"path": path})
-    size = path.stat().st_size
-    if size > settings.ARCHIVE_MAX_IMPORT_BYTES:
-        raise CommandError(
-            _("文件过大：%(size)d 字节，上限为 %(limit)d 字节。")
-            % {"size": size, "limit": settings.ARCHIVE_MAX_IMPORT_BYTES}
-        )
     try:
-        return decode_text(path.read_bytes(), max_bytes=settings.ARCHIVE_MAX_IMPORT_BYTES)
+        return read_path(path, settings.ARCHIVE_MAX_IMPORT_BYTES)
     except IngestError as exc:
         raise CommandError(f"{path}: {exc}") from None
 
@@ -103,7 +95,7 @@ def describe(result: ImportResult) -> str:
 
 
 class Command(BaseCommand):
-    help = _("导入一份联合国文件的原始文本（UTF-8 或 GB18030）。")
+    help = _("导入一份联合国文件：.txt（UTF-8 或 GB18030）、.pdf（文字层）或 .docx。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
