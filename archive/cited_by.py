@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from archive.ingest.pinpoints import canonical_anchor, first_anchor, parse_pinpoint
 from archive.labels import anchor_label, block_label, in_document, locator, pinpoints_label, with_page
-from archive.models import BlockKind, Citation, Document, Footnote, Paragraph
+from archive.models import BlockKind, Citation, Document, Footnote, FootnoteReference, Paragraph
 from archive.render import citing_excerpt
 
 # Citing documents per page of the list.
@@ -58,7 +59,9 @@ class CitingPlace:
 @dataclass
 class CitingDocument:
     document: Document
+    # The places shown (those of the page being read); ``place_count`` counts them all.
     places: list[CitingPlace] = field(default_factory=list)
+    place_count: int = 0
 
 
 @dataclass
@@ -78,9 +81,13 @@ class CitedBy:
     # Pin-pointed paragraphs of this document and the places citing them (hub pages anchor these).
     by_pinpoint: list[PinpointEntry]
     # Every place citing each canonical anchor (``p12``, ``annex1-p2``, ``pp3``), uncapped.
-    by_anchor: dict[str, list[CitingPlace]] = field(default_factory=dict)
+    by_anchor: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     # The citing documents shown now, with their excerpts.
     page: Page | None = None
+    # Where the places come from, for the documents shown later (:func:`show`).
+    citations: QuerySet | None = None
+    names: Iterable[str] | None = None
+    keys_of: dict[int, dict[tuple[str, int], None]] = field(default_factory=dict)
 
     def href(self, doc: Document) -> str:
         """Where the list shows ``doc``: an anchor on this page, or the page that holds it."""
@@ -93,8 +100,7 @@ class CitedBy:
 
     def count_for(self, names: Iterable[str]) -> int:
         """How many places cite a block answering to ``names`` (its anchor and canonical names)."""
-        found = {id(pl) for name in names for pl in self.by_anchor.get(name, ())}
-        return len(found)
+        return len({key for name in names for key in self.by_anchor.get(name, ())})
 
 
 def light(citations: QuerySet[Citation]) -> QuerySet[Citation]:
@@ -105,12 +111,6 @@ def light(citations: QuerySet[Citation]) -> QuerySet[Citation]:
         "paragraph__document__raw_text",
         "footnote__document__raw_text",
     )
-
-
-def citing(citations: QuerySet[Citation], names: Iterable[str]) -> list[Citation]:
-    """The citations whose pin-point designates a block answering to one of ``names``."""
-    wanted = set(names)
-    return [c for c in citations.exclude(pinpoint="") if wanted & {anchor for *_, anchor in _designated(c.pinpoint)}]
 
 
 @lru_cache(maxsize=4096)
@@ -138,63 +138,136 @@ def _entry_order(key: tuple[str, int | None]) -> tuple:
     return (section != "", section != "preamble", part, index, number is not None, number or 0)
 
 
-def build_cited_by(citations: Iterable[Citation], page: int | str | None = None) -> CitedBy:
+# A citing place: ("p", paragraph id) or ("f", footnote id).
+PlaceKey = tuple[str, int]
+
+
+@dataclass
+class _Row:
+    """One citation as the whole-set figures need it: plain values, no model instances."""
+
+    key: PlaceKey
+    # What counts as one citing paragraph: a footnote counts as the paragraph carrying its marker.
+    counted: int | str
+    document_id: int
+    pinpoint: str
+
+
+def _rows(citations: QuerySet[Citation]) -> list[_Row]:
+    carrier = Subquery(
+        FootnoteReference.objects.filter(footnote=OuterRef("footnote_id")).order_by(*_REF_ORDER).values("paragraph_id")[:1]
+    )
+    values = (
+        citations.prefetch_related(None)
+        .annotate(_document=Coalesce("paragraph__document_id", "footnote__document_id"), _carrier=carrier)
+        .values_list("paragraph_id", "footnote_id", "_carrier", "_document", "pinpoint")
+    )
+    return [
+        _Row(("p", p) if p else ("f", f), p or c or f"fn{f}", d, pin or "") for p, f, c, d, pin in values.iterator(2000)
+    ]
+
+
+_REF_ORDER = FootnoteReference._meta.ordering
+
+
+def _designating(rows: list[_Row], names: Iterable[str]) -> list[_Row]:
+    wanted = set(names)
+    return [r for r in rows if r.pinpoint and wanted & {anchor for *_, anchor in _designated(r.pinpoint)}]
+
+
+def build_cited_by(
+    citations: QuerySet[Citation], page: int | str | None = None, names: Iterable[str] | None = None
+) -> CitedBy:
     """Group citations (newest citing document first) by document, then by citing paragraph.
 
+    The counts, the year table, the timeline and the pin-point index describe every citation, so
+    they are computed from plain values; model rows (and excerpts) are made only for the places
+    shown: the page's documents (with ``page``) and the first places under each pin-point.  With
+    ``names``, only citations whose pin-point designates a block answering to one of them count.
     A citation in a footnote is shown with the footnote's sentence but sends the reader to the
-    paragraph that carries the footnote's marker, where the footnote is read.  With ``page``, the
-    list is paginated and that page's documents get their excerpts.
+    paragraph that carries the footnote's marker, where the footnote is read.
     """
-    documents: dict[int, CitingDocument] = {}
-    places: dict[tuple[str, int], CitingPlace] = {}
-    designated: dict[tuple[str, int | None], tuple[str, list[tuple[CitingDocument, CitingPlace]]]] = {}
-    listed: set[tuple[tuple[str, int | None], tuple[str, int]]] = set()
+    rows = _rows(citations)
+    if names is not None:
+        rows = _designating(rows, names)
+    keys_of: dict[int, dict[PlaceKey, None]] = {}
+    counted_of: dict[int | str, int] = {}
+    designated: dict[tuple[str, int | None], tuple[str, dict[PlaceKey, int]]] = {}
+    for r in rows:
+        keys_of.setdefault(r.document_id, {})[r.key] = None
+        counted_of.setdefault(r.counted, r.document_id)
+        for section, number, anchor in _designated(r.pinpoint):
+            designated.setdefault((section, number), (anchor, {}))[1].setdefault(r.key, r.document_id)
+    by_pk: dict[int, Document] = {}
+    if rows:
+        citing_ids = citations.prefetch_related(None).annotate(_citing=_CITING_DOCUMENT).values("_citing")
+        by_pk = {d.pk: d for d in Document.objects.filter(pk__in=citing_ids).defer("raw_text")}
+    groups = {pk: CitingDocument(by_pk[pk], place_count=len(keys)) for pk, keys in keys_of.items()}
+    years = Counter(by_pk[d].date.year if by_pk[d].date else None for d in counted_of.values())
+    by_year = sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
+    by_anchor = {anchor: list(found) for anchor, found in designated.values()}
+    result = CitedBy(list(groups.values()), len(counted_of), by_year, [], by_anchor)
+    result.citations, result.names, result.keys_of = citations, names, keys_of
+    ordered = sorted(designated.items(), key=lambda item: _entry_order(item[0]))
+    shown = {key: doc_pk for _k, (_a, found) in ordered for key, doc_pk in list(found.items())[:PINPOINT_PLACES]}
+    if page is not None:
+        result.page = Paginator(result.documents, PER_PAGE).get_page(page)
+    places = _places(result, shown, [g.document.pk for g in (result.page.object_list if result.page else ())])
+    result.by_pinpoint = [
+        PinpointEntry(
+            anchor,
+            anchor_label(*entry),
+            [(groups[doc_pk], places[key]) for key, doc_pk in list(found.items())[:PINPOINT_PLACES] if key in places],
+            max(0, len(found) - PINPOINT_PLACES),
+        )
+        for entry, (anchor, found) in ordered
+    ]
+    # Labels are for the places shown: the pin-point index's, and the page's (fill_excerpts).
+    _label_places([pl for entry in result.by_pinpoint for _g, pl in entry.places])
+    if result.page is not None:
+        fill_excerpts(result.page.object_list)
+    return result
+
+
+_CITING_DOCUMENT = Coalesce("paragraph__document_id", "footnote__document_id")
+
+
+def show(cited_by: CitedBy, groups: Sequence[CitingDocument]) -> None:
+    """Give these citing documents their places (and the places their excerpts), e.g. a feed's newest."""
+    _places(cited_by, {}, [g.document.pk for g in groups if not g.places])
+    fill_excerpts(groups)
+
+
+def _places(cited_by: CitedBy, keys: dict[PlaceKey, int], document_ids: list[int]) -> dict[PlaceKey, CitingPlace]:
+    """Model rows for the places named by ``keys`` and every place of ``document_ids`` (one query, plus
+    the footnotes' markers), attached in reading order to their documents' groups."""
+    if not keys and not document_ids:
+        return {}
+    wanted = Q(paragraph__document_id__in=document_ids) | Q(footnote__document_id__in=document_ids)
+    wanted |= Q(paragraph_id__in=[pk for kind, pk in keys if kind == "p"])
+    wanted |= Q(footnote_id__in=[pk for kind, pk in keys if kind == "f"])
+    citations = list(light(cited_by.citations).filter(wanted))
+    if cited_by.names is not None:
+        named = set(cited_by.names)
+        citations = [c for c in citations if named & {anchor for *_, anchor in _designated(c.pinpoint)}]
+    places: dict[PlaceKey, CitingPlace] = {}
     for c in citations:
-        if c.paragraph is not None:
-            doc, key = c.paragraph.document, ("p", c.paragraph_id)
-        else:
-            doc, key = c.footnote.document, ("f", c.footnote_id)
-        group = documents.setdefault(doc.pk, CitingDocument(doc))
+        key: PlaceKey = ("p", c.paragraph_id) if c.paragraph_id else ("f", c.footnote_id)
         place = places.get(key)
         if place is None:
-            place = _citing_place(c)
+            place = places[key] = _citing_place(c)
             place.key = key
-            places[key] = place
-            group.places.append(place)
         if (c.start, c.end) not in place.spans:
             place.spans.append((c.start, c.end))
         if c.pinpoint and c.pinpoint not in place.pins:
             place.pins.append(c.pinpoint)
-        for section, number, anchor in _designated(c.pinpoint):
-            _anchor, found = designated.setdefault((section, number), (anchor, []))
-            if ((section, number), key) not in listed:
-                listed.add(((section, number), key))
-                found.append((group, place))
-    for group in documents.values():
+    groups = {g.document.pk: g for g in cited_by.documents}
+    for pk in document_ids:
+        group = groups[pk]
+        group.places = [places[key] for key in cited_by.keys_of.get(pk, ()) if key in places]
         # Reading order; a footnote comes right after the paragraph carrying its marker.
         group.places.sort(key=lambda pl: (pl.paragraph.position if pl.paragraph else 1 << 30, pl.footnote is not None))
-    # Counts are of citing paragraphs: a paragraph citing in its text and again in its footnote is one.
-    citing_paragraphs = {
-        (pl.paragraph.pk if pl.paragraph else f"fn{pl.footnote.pk}"): group.document
-        for group in documents.values()
-        for pl in group.places
-    }
-    years = Counter(doc.date.year if doc.date else None for doc in citing_paragraphs.values())
-    by_year = sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
-    ordered = sorted(designated.items(), key=lambda item: _entry_order(item[0]))
-    by_pinpoint = [
-        PinpointEntry(anchor, anchor_label(*key), found[:PINPOINT_PLACES], max(0, len(found) - PINPOINT_PLACES))
-        for key, (anchor, found) in ordered
-    ]
-    by_anchor = {anchor: [pl for _g, pl in found] for anchor, found in designated.values()}
-    groups = list(documents.values())
-    result = CitedBy(groups, len(citing_paragraphs), by_year, by_pinpoint, by_anchor)
-    # Labels are for the places shown: the pin-point index's, and the page's (fill_excerpts).
-    _label_places([pl for entry in by_pinpoint for _g, pl in entry.places])
-    if page is not None:
-        result.page = Paginator(groups, PER_PAGE).get_page(page)
-        fill_excerpts(result.page.object_list)
-    return result
+    return places
 
 
 def fill_excerpts(groups: Sequence[CitingDocument]) -> None:

@@ -391,7 +391,7 @@ def test_the_paragraph_page_costs_the_same_queries_with_or_without_an_english_ve
     both = import_text(report_text(4, date="2024 年 1 月 2 日"), symbol="S/2024/81").document
     add_report_english(both)
     for doc in (plain, both):
-        with django_assert_num_queries(11 if anchor == "p1" else 9):
+        with django_assert_num_queries(10 if anchor == "p1" else 9):
             assert client.get(f"{doc.get_absolute_url()}{anchor}/").status_code == 200
 
 

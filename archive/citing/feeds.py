@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.cited_by import CitingDocument, build_cited_by, fill_excerpts, light
+from archive.cited_by import CitingDocument, build_cited_by, light, show
 from archive.labels import document_label, in_document
 from archive.models import Citation, Document
 
@@ -105,10 +105,10 @@ class CitedByFeed(_AtomFeed):
         return doc.get_absolute_url()
 
     def items(self, doc: Document) -> list[CitingDocument]:
-        groups = build_cited_by(light(Citation.objects.cited_by(doc))).documents
-        groups.sort(key=lambda g: (g.document.created_at, g.document.pk), reverse=True)
-        fill_excerpts(groups[:FEED_SIZE])
-        return groups[:FEED_SIZE]
+        cited_by = build_cited_by(light(Citation.objects.cited_by(doc)))
+        newest = sorted(cited_by.documents, key=lambda g: (g.document.created_at, g.document.pk), reverse=True)
+        show(cited_by, newest[:FEED_SIZE])
+        return newest[:FEED_SIZE]
 
     def item_title(self, group: CitingDocument) -> str:
         return _document_heading(group.document)

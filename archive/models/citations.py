@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from ..ingest.pinpoints import first_anchor
 from .choices import CitationKind, DocumentStatus, Language
 from .documents import Document
-from .paragraphs import Footnote, Paragraph
+from .paragraphs import Footnote, FootnoteReference, Paragraph
 
 
 class CitationQuerySet(models.QuerySet):
@@ -43,7 +43,9 @@ class CitationQuerySet(models.QuerySet):
             .exclude(paragraph__document=document)
             .exclude(footnote__document=document)
             .select_related("paragraph__document", "footnote__document")
-            .prefetch_related("footnote__references__paragraph")
+            .prefetch_related(
+                models.Prefetch("footnote__references", queryset=FootnoteReference.objects.select_related("paragraph"))
+            )
             .order_by(citing_date.desc(nulls_last=True), "paragraph__position", "footnote__position", "start")
         )
 

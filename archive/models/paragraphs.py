@@ -64,7 +64,11 @@ class ParagraphQuerySet(models.QuerySet):
 
     def with_footnotes(self) -> ParagraphQuerySet:
         """Each block's footnotes (in document order) with their citations, for a block read on its own."""
-        footnotes = Footnote.objects.order_by("position").prefetch_related("citations__target")
+        from .citations import Citation  # citations.py imports this module
+
+        footnotes = Footnote.objects.order_by("position").prefetch_related(
+            Prefetch("citations", queryset=Citation.objects.with_target())
+        )
         return self.prefetch_related(Prefetch("footnotes", queryset=footnotes))
 
     def before(self, paragraph: Paragraph) -> ParagraphQuerySet:

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.cited_by import build_cited_by, citing, light
+from archive.cited_by import build_cited_by, light
 from archive.ingest.symbols import symbol_lookup_key
 from archive.labels import block_label, citation_line, supplement_kind, supplement_parents, version_line, with_url
 from archive.lookup import Withdrawn, find_document
@@ -258,7 +258,7 @@ def paragraph_detail(request: HttpRequest, ref: str, anchor: str) -> HttpRespons
     names = block_names(paragraph)
     if paragraph.section and _aliased(doc, paragraph.section) == paragraph:
         names.append(paragraph.section)
-    cited_by = build_cited_by(citing(light(Citation.objects.cited_by(doc)), names), request.GET.get("cited_page") or 1)
+    cited_by = build_cited_by(light(Citation.objects.cited_by(doc)), request.GET.get("cited_page") or 1, names=names)
     blocks, markers = build_blocks(doc, [paragraph], {fn.pk: fn for fn in footnotes}, cited_by=cited_by)
     siblings = Paragraph.objects.current().in_language()
     previous = next_block = None

@@ -305,9 +305,9 @@ class DocumentText:
 
 def _cited_by_digest(cited_by: CitedBy) -> str:
     """Everything of the cited-by list that the cached part shows, as a short digest."""
-    pins = sorted((anchor, sorted(pl.key for pl in places)) for anchor, places in cited_by.by_anchor.items())
+    pins = sorted((anchor, sorted(keys)) for anchor, keys in cited_by.by_anchor.items())
     citing = [
-        (g.document.pk, g.document.symbol, g.document.title, str(g.document.date), g.document.has_text, len(g.places))
+        (g.document.pk, g.document.symbol, g.document.title, str(g.document.date), g.document.has_text, g.place_count)
         for g in cited_by.documents
     ]
     page = cited_by.page.number if cited_by.page else None
@@ -407,7 +407,7 @@ def _render_document_text(
     permalink = SafeString("")
     if title is not None:
         permalink = render_to_string("archive/_permalink.html", {"p": title.paragraph}, request)
-    citing = charts.citing_nodes((group.document, len(group.places)) for group in cited_by.documents)
+    citing = charts.citing_nodes((group.document, group.place_count) for group in cited_by.documents)
     pictures = {
         "graph": charts.graph(doc, citing, charts.cited_nodes(doc, citations)),
         "timeline": charts.timeline((group.document for group in cited_by.documents), cited_by.href),
