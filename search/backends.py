@@ -19,7 +19,8 @@ What changes against ``haystack.backends.whoosh_backend`` (site-packages is neve
 * **Clearing.**  ``clear()`` commits an empty generation under the write lock rather than deleting
   the directory under readers' feet; only an unreadable index is removed from disk.
 * **Reading.**  :meth:`reading_index` never creates an index: a missing or corrupt one raises
-  :class:`SearchUnavailable`, which the views turn into "temporarily unavailable".
+  :class:`SearchUnavailable`, which the views turn into "temporarily unavailable"; so does a
+  segment found damaged while a searcher reads it (:meth:`searcher`), logged once per outage.
 * **Format.**  A file beside the index (:data:`search.index_files.FORMAT_FILE`) names the analysis it was written
   with (:func:`search.analyzers.fingerprint`: format version, jieba, UN vocabulary).  An index
   written another way is *stale*: searching it would give wrong phrase answers, so search says
@@ -61,7 +62,9 @@ from .index_files import (
     pool_for,
     read_indexes,
     read_lock,
+    readable,
     toc_stamp,
+    unreadable,
     write_format,
 )
 from .schema import FIELD_SPECS, derived_fields, make_field
@@ -203,7 +206,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         with read_lock:
             try:
                 if not os.path.isdir(self.path):
-                    raise SearchUnavailable("index directory missing")
+                    raise unreadable(self.path, "index directory missing")
                 ix = read_indexes.get(self.path)
                 if ix is None:
                     whoosh_internals.check()
@@ -214,7 +217,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                 raise
             except Exception as exc:  # EmptyIndexError, OSError, unpickling garbage, ...
                 read_indexes.pop(self.path, None)
-                raise SearchUnavailable(f"index unreadable: {exc!r}") from exc
+                raise unreadable(self.path, exc) from exc
 
     @contextlib.contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -222,7 +225,9 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
 
         Opening a searcher opens every segment's files (tens of milliseconds at 10,000 documents),
         so searchers are kept and only refreshed when a writer has committed a new generation.
-        Whoosh searchers are not thread-safe: each is lent to one request at a time.
+        Whoosh searchers are not thread-safe: each is lent to one request at a time.  A segment
+        found damaged while the searcher is used (Whoosh reads segments lazily) raises
+        SearchUnavailable like an index that cannot be opened.
         """
         self.commit_bulk()
         ix = self.reading_index()
@@ -234,22 +239,30 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                 check_format(self.path)  # a new generation: perhaps written by another version
                 searcher = ix.searcher()
         except StaleIndex:
-            with read_lock:
-                read_indexes.pop(self.path, None)
-            pool.clear()
+            self._forget_searchers(pool)
             raise
         except Exception as exc:
-            with read_lock:
-                read_indexes.pop(self.path, None)
-            pool.clear()
-            raise SearchUnavailable(f"index unreadable: {exc!r}") from exc
+            self._forget_searchers(pool)
+            raise unreadable(self.path, exc) from exc
         try:
             yield searcher
-        except BaseException:
+        except Exception as exc:
             searcher.close()  # it may be the reason for the failure: do not lend it out again
+            if isinstance(exc, SearchUnavailable) or not whoosh_internals.is_damage(exc):
+                raise
+            self._forget_searchers(pool)  # the pooled ones read the same damaged files
+            raise unreadable(self.path, exc) from exc
+        except BaseException:
+            searcher.close()
             raise
         else:
             pool.give(stamp, searcher)
+            readable(self.path)
+
+    def _forget_searchers(self, pool: Any) -> None:
+        with read_lock:
+            read_indexes.pop(self.path, None)
+        pool.clear()
 
     # -- writing ---------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ dropped and a note says so, because a reader with a typo deserves results, not a
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from archive.models import DocumentType
 
 from .engine import PER_PAGE, SearchParams
+from .query import without_control_characters
 
 SORT_CHOICES = [
     ("relevance", gettext_lazy("相关度")),
@@ -40,10 +42,22 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(label=gettext_lazy("排序"), required=False, choices=SORT_CHOICES)
     page = forms.CharField(required=False)
 
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # Control characters leave the query here, not only in the parser: the query is shown
+        # again in the search box, in links and in the feed's title, where a NUL has no business.
+        self.cleaning_notes: list[str] = []
+        raw = data.get("q") if data is not None else None
+        if isinstance(raw, str):
+            cleaned = without_control_characters(raw, self.cleaning_notes)
+            if cleaned != raw:
+                data = data.copy()
+                data["q"] = cleaned
+        super().__init__(data, *args, **kwargs)
+
     def to_params(self) -> tuple[SearchParams, list[str]]:
         """The search to run and notes about the values that had to be dropped."""
         data = self.data
-        notes: list[str] = []
+        notes = list(self.cleaning_notes)
 
         def text(name: str, limit: int = 300) -> str:
             value = data.get(name, "")

@@ -26,9 +26,45 @@ FORMAT_FILE = "ARCHIVE_INDEX_FORMAT"
 class SearchUnavailable(Exception):
     """The index is missing, unreadable or locked for too long; the interface says so politely."""
 
+    # True once the cause has been logged where it was found (the views need not log it again).
+    reported = False
+
 
 class StaleIndex(SearchUnavailable):
     """The index was written with another analysis (an older version, another dictionary)."""
+
+
+_reported: set[str] = set()
+_reported_lock = threading.Lock()
+
+
+def unreadable(path: str, reason: object) -> SearchUnavailable:
+    """The error for an index that cannot be read, logged once until a search on it succeeds again.
+
+    Every search fails the same way until someone repairs the index: one message with what to do,
+    not a traceback per request.
+    """
+    with _reported_lock:
+        first = path not in _reported
+        _reported.add(path)
+    if first:
+        log.error(
+            "search index at %s cannot be read (%r): search answers 503 until it is rebuilt: run "
+            "`manage.py rebuild_index --noinput`",
+            path,
+            reason,
+            exc_info=isinstance(reason, BaseException),
+        )
+    error = SearchUnavailable(f"index at {path} unreadable: {reason!r}")
+    error.reported = True
+    return error
+
+
+def readable(path: str) -> None:
+    """A search on ``path`` succeeded: the next failure is a new outage, logged again."""
+    if path in _reported:
+        with _reported_lock:
+            _reported.discard(path)
 
 
 def read_format(path: str) -> str | None:
@@ -57,7 +93,9 @@ def check_format(path: str) -> None:
             found or "of an older version",
             wanted,
         )
-        raise StaleIndex(f"index format {found!r}, expected {wanted!r}: run rebuild_index")
+        error = StaleIndex(f"index format {found!r}, expected {wanted!r}: run rebuild_index")
+        error.reported = True
+        raise error
 
 
 def file_storage(path: str) -> FileStorage:

@@ -141,12 +141,17 @@ class ParsedQuery:
 # --- cleaning ------------------------------------------------------------------------------------
 
 
-def clean_query(raw: str, notes: list[str]) -> str:
-    """NFKC, control characters out, length capped; notes say what was changed."""
-    text = raw if isinstance(raw, str) else ""
+def without_control_characters(text: str, notes: list[str]) -> str:
+    """Control and format characters (NUL, escape sequences, direction marks …) as spaces; a note if any."""
     cleaned = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     if cleaned != text and cleaned.strip() != text.strip():
         notes.append(_("检索词中的控制字符已被忽略。"))
+    return cleaned
+
+
+def clean_query(raw: str, notes: list[str]) -> str:
+    """NFKC, control characters out, length capped; notes say what was changed."""
+    cleaned = without_control_characters(raw if isinstance(raw, str) else "", notes)
     # Full-width brackets, colons and letters become ASCII; Chinese quotes are left for the lexer.
     cleaned = unicodedata.normalize("NFKC", cleaned)
     cleaned = re.sub(r"\s+", " ", cleaned).strip()

@@ -109,6 +109,11 @@ class MappedColumn:
             self.offsets.byteswap()
         self.data_end = offset + self.offsets[count]
 
+    def truncated(self) -> bool:
+        """Whether the file is now shorter than the map: reading past its end would kill the process
+        (SIGBUS), so a segment cut short under a running server must be noticed before reading."""
+        return self._map.size() < len(self._map)
+
     def matching(self, needle: bytes, docs: Iterable[int]) -> set[int]:
         """The documents among ``docs`` whose stream contains ``needle``."""
         find, base, off = self._map.find, self.base, self.offsets
@@ -147,6 +152,10 @@ def mapped(folder: str, reader: Any, fieldname: str) -> MappedColumn:
     segment = reader.segment()
     key = (folder, segment.segment_id(), fieldname)
     found = _open.get(key)
+    if found is not None and found.truncated():
+        with _lock:
+            _open.pop(key, None)
+        raise OSError(f"segment {segment.segment_id()}: its file was truncated after it was mapped")
     if found is None:
         found = MappedColumn(*whoosh_internals.column_region(folder, segment, fieldname))
         if found.count != reader.doc_count_all():

@@ -132,8 +132,9 @@ def search(request: HttpRequest) -> HttpResponse:
         form, params, outcome = _run(request)
     except WarmingUp:
         return _warming_up(request)
-    except SearchUnavailable:
-        log.warning("search unavailable", exc_info=True)
+    except SearchUnavailable as exc:
+        if not exc.reported:
+            log.warning("search unavailable: %s", exc)
         return _unavailable(request)
     if outcome.redirect:
         return redirect(outcome.redirect)

@@ -14,6 +14,8 @@ the reason it is worth its cost (ARCHITECTURE.md has the same list with figures)
   worker.
 * :func:`toc_path` — the file that names the current generation, whose identity tells a pooled
   searcher that a rebuild replaced the index under it.
+* :func:`is_damage` — which of Whoosh's exceptions mean a damaged index file (one of them is a
+  bare ``Exception`` told apart by its message), so search can say "unavailable" instead of 500.
 * :class:`ParallelWriter` — Whoosh's multiprocessing writer in multisegment mode, with sub-writers
   that analyse text our way, and a commit that refuses to lose a sub-writer's segment (Whoosh's
   own waits one second for each and silently drops a late one).
@@ -30,7 +32,9 @@ import contextlib
 import os
 import pickle
 import queue
+import struct
 import sys
+import zlib
 from array import array
 from typing import Any
 
@@ -40,7 +44,7 @@ from whoosh.codec import whoosh3
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
@@ -84,6 +88,36 @@ def check() -> None:
         _require(callable(getattr(MpWriter, name, None)), f"MpWriter.{name}()")
     _require(callable(getattr(SubWriterTask, "_process_file", None)), "SubWriterTask._process_file()")
     _checked = True
+
+
+# --- damaged files ----------------------------------------------------------------------------------
+
+# What reading a damaged segment raises (found by truncating segments and overwriting each of their
+# parts with random bytes, tests/test_search_failures.py): short reads (struct.error, EOFError,
+# OSError), offsets past the end (IndexError, ValueError), garbage compressed or pickled blocks
+# (zlib.error, pickle.UnpicklingError, KeyError), a term dictionary naming terms the postings lack
+# (TermNotFound), and nonsense numbers in a column (OverflowError when they become sort keys).
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    TermNotFound,
+    IndexError,
+    KeyError,
+    ValueError,
+    OverflowError,
+)
+# Whoosh 2.7.4 reports a postings block with the wrong header as a bare Exception with this message.
+BLOCK_TAG_ERROR = "Block tag error"
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc``, raised while reading the index, says that the index files are damaged."""
+    if isinstance(exc, DAMAGE_ERRORS):
+        return True
+    return type(exc) is Exception and str(exc).startswith(BLOCK_TAG_ERROR)
 
 
 # --- postings --------------------------------------------------------------------------------------
@@ -157,7 +191,11 @@ def length_bytes(reader: Any, fieldname: str) -> array:
 
 def column_region(folder: str, segment: Any, fieldname: str) -> tuple[str, int, int]:
     """(file path, offset, length) of a column's bytes in one segment's files on disk."""
-    name = whoosh3.W3Codec.column_filename(segment, fieldname)
+    return segment_file_region(folder, segment, whoosh3.W3Codec.column_filename(segment, fieldname))
+
+
+def segment_file_region(folder: str, segment: Any, name: str) -> tuple[str, int, int]:
+    """(file path, offset, length) of one of a segment's files (``name``), inside its compound file if any."""
     if not segment.is_compound():
         path = os.path.join(folder, name)
         return path, 0, os.path.getsize(path)
@@ -167,7 +205,7 @@ def column_region(folder: str, segment: Any, fieldname: str) -> tuple[str, int, 
         try:
             offset, length = compound.range(name)
         except NameError:
-            raise KeyError(f"segment {segment.segment_id()} has no column {fieldname!r}") from None
+            raise KeyError(f"segment {segment.segment_id()} has no file {name!r}") from None
     return path, offset, length
 
 

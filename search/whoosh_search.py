@@ -15,7 +15,6 @@ Steps (the shared ones live in :mod:`search.engine`):
 from __future__ import annotations
 
 import heapq
-import logging
 from collections import Counter
 from itertools import chain
 from typing import Any
@@ -23,14 +22,11 @@ from typing import Any
 from whoosh import query as wq
 
 from . import docsets, facets, streams
-from .backends import SearchUnavailable
 from .compiler import TEXT, WhooshBuilder
 from .docsets import Substring
 from .engine import Outcome, SearchParams, compile_query, fill_page, no_results, set_counts
-from .highlight import is_function_character
+from .highlight import Mark, is_function_character
 from .query import ParsedQuery
-
-log = logging.getLogger(__name__)
 
 
 def execute(
@@ -41,15 +37,14 @@ def execute(
     filters: list[tuple[str, str]],
     outcome: Outcome,
 ) -> Outcome:
+    # A damaged segment shows up only when read: the searcher turns that into SearchUnavailable.
+    # The page's blocks come from the database afterwards, outside it: an error there is no
+    # damaged index.
     with be.searcher() as searcher:
-        try:
-            return _execute(searcher, be.path, params, text_root, filters, outcome)
-        except SearchUnavailable:
-            raise
-        except (OSError, EOFError, ValueError, KeyError) as exc:
-            # A damaged segment shows up only when read: same answer as a missing index.
-            log.exception("search index read failed")
-            raise SearchUnavailable(repr(exc)) from exc
+        page = _execute(searcher, be.path, params, text_root, filters, outcome)
+    if page is not None:
+        fill_page(outcome, *page)
+    return outcome
 
 
 def positive_part(q: wq.Query) -> wq.Query | None:
@@ -86,6 +81,10 @@ def scoring_terms(q: wq.Query | None) -> list[tuple[str, Any]]:
     return list(dict.fromkeys(found))
 
 
+# One page of hits as read from the index: stored fields, scores, what to highlight.
+_Page = tuple[list[dict[str, Any]], list[float | None], set[Mark]]
+
+
 class _Segment:
     """One segment's share of a search: its arrays and the entries each condition leaves."""
 
@@ -102,12 +101,14 @@ def _execute(
     text_root: Any,
     filters: list[tuple[str, str]],
     outcome: Outcome,
-) -> Outcome:
+) -> _Page | None:
+    """Counts, facets and notes into ``outcome``; the page's stored entries, if anything matched."""
     compiled = compile_query(WhooshBuilder(searcher.reader()), text_root, outcome)
     text_q = compiled.query
     if text_q is None and text_root is not None and not filters:
         # Everything typed was dropped as malformed: nothing to search for.
-        return no_results(outcome, compiled)
+        no_results(outcome, compiled)
+        return None
     must = [q for q in (text_q, *(wq.Term(f, v) for f, v in filters)) if q is not None]
     base_q = must[0] if len(must) == 1 else (wq.And(must) if must else wq.Every())
 
@@ -153,7 +154,8 @@ def _execute(
         def count(dropped: frozenset[str]) -> int:
             return _count_without(segments, text_q, filters, params, dropped)
 
-        return no_results(outcome, compiled, count)
+        no_results(outcome, compiled, count)
+        return None
 
     params.page = min(params.page, outcome.num_pages)
     start = (params.page - 1) * params.per_page
@@ -175,8 +177,7 @@ def _execute(
         page_docs = [d for _key, d in heapq.nsmallest(end, candidates)][start:end]
 
     stored = [searcher.stored_fields(d) for d in page_docs]
-    fill_page(outcome, stored, [scores.get(d) for d in page_docs], compiled.highlight)
-    return outcome
+    return stored, [scores.get(d) for d in page_docs], compiled.highlight
 
 
 def _count_without(

@@ -43,18 +43,22 @@ def entry(i: int, text: str) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def build(folder: Path):
     _name, schema = backends.JiebaWhooshSearchBackend("default", PATH="unused").build_schema(
         __import__("haystack").connections["default"].get_unified_index().all_searchfields()
     )
-    folder = tmp_path_factory.mktemp("whoosh-internals")
     ix = FileStorage(str(folder)).create_index(schema)
     writer = FastSegmentWriter(ix)
     for i, text in enumerate(TEXTS):
         writer.add_document(**entry(i, text))
     writer.commit()
-    with ix.searcher() as searcher:
+    return ix
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("whoosh-internals")
+    with build(folder).searcher() as searcher:
         yield folder, searcher.reader()
 
 
@@ -188,3 +192,31 @@ def test_parallel_writing_gives_one_segment_per_process_or_nothing(tmp_path, mod
     lines = out.stdout.strip().splitlines()
     assert lines[-1] == expected
     assert (mode == "fail") == any(line.startswith("refused:") for line in lines)
+
+
+def test_a_segments_parts_are_found_inside_its_compound_file(index):
+    folder, reader = index
+    segment = reader.segment()
+    path, offset, length = whoosh_internals.column_region(str(folder), segment, STREAM)
+    name = whoosh3.W3Codec.column_filename(segment, STREAM)
+    assert whoosh_internals.segment_file_region(str(folder), segment, name) == (path, offset, length)
+    _path, start, size = whoosh_internals.segment_file_region(str(folder), segment, segment.make_filename(".pst"))
+    assert size > 0 and (start + size <= offset or offset + length <= start)  # two parts, apart
+    with pytest.raises(KeyError, match="no file"):
+        whoosh_internals.segment_file_region(str(folder), segment, segment.make_filename(".nothing"))
+
+
+def test_a_damaged_postings_block_is_told_apart_from_other_errors(tmp_path):
+    with build(tmp_path).searcher() as searcher:
+        segment = searcher.reader().segment()
+    path, offset, length = whoosh_internals.segment_file_region(str(tmp_path), segment, segment.make_filename(".pst"))
+    with open(path, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(bytes(length))
+    with FileStorage(str(tmp_path)).open_index().searcher() as searcher:
+        with pytest.raises(Exception) as caught:  # noqa: PT011 - Whoosh raises exactly Exception
+            whoosh_internals.postings(searcher.reader(), "text", "安全理事会", weights=True)
+    assert type(caught.value) is Exception and str(caught.value).startswith(whoosh_internals.BLOCK_TAG_ERROR)
+    assert whoosh_internals.is_damage(caught.value)
+    assert not whoosh_internals.is_damage(Exception("something else"))
+    assert not whoosh_internals.is_damage(TypeError("a bug of ours"))

@@ -2,19 +2,22 @@
 
 Built on ``django.contrib.syndication``.  Entry ids are the permanent-id URLs of documents (a
 symbol may still be assigned later) and the permanent pages of paragraphs, so a feed reader never
-shows the same entry twice.  Summaries are HTML built from escaped stored text.
+shows the same entry twice.  Summaries are HTML built from escaped stored text.  Every text a feed
+writes is cut down to the characters XML 1.0 allows: a query typed with control characters, or a
+stored title carrying one, must not turn the whole feed into an error.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -28,6 +31,16 @@ if TYPE_CHECKING:  # search is an app built on this one; only its types are need
     from search.engine import Hit, Outcome
 
 FEED_SIZE = 50
+# What XML 1.0 cannot carry: C0 controls other than tab and line breaks, lone surrogates, U+FFFE/F.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_text(v) for v in value)
+    return value
 
 
 class _AtomFeed(Feed):
@@ -39,6 +52,13 @@ class _AtomFeed(Feed):
         # Atom ids must be absolute IRIs, and syndication makes only links absolute.
         self.absolute = request.build_absolute_uri
         return super().__call__(request, *args, **kwargs)
+
+    def get_feed(self, obj: Any, request: HttpRequest) -> SyndicationFeed:
+        # Django's XML writer refuses control characters with an exception (a 500): drop them.
+        feed = super().get_feed(obj, request)
+        feed.feed = {key: _xml_text(value) for key, value in feed.feed.items()}
+        feed.items = [{key: _xml_text(value) for key, value in item.items()} for item in feed.items]
+        return feed
 
 
 def _document_id_url(doc: Document) -> str:

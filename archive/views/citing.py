@@ -121,6 +121,8 @@ def search_feed(request: HttpRequest) -> HttpResponse:
     from search import engine
     from search.backends import SearchUnavailable
     from search.forms import SearchForm, querystring
+    from search.views import RETRY_AFTER
+    from search.warmup import WarmingUp
 
     params, _notes = SearchForm(request.GET).to_params()
     params.sort, params.page, params.per_page = "newest", 1, FEED_SIZE
@@ -128,10 +130,18 @@ def search_feed(request: HttpRequest) -> HttpResponse:
         outcome = engine.run(params)
         if outcome.redirect and outcome.parsed.symbol:
             outcome = engine.run(engine.SearchParams(cites=outcome.parsed.symbol, sort="newest", per_page=FEED_SIZE))
+    except WarmingUp:
+        response = _feed_unavailable(_("检索正在准备中（服务刚刚启动），请稍候再试。"))
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     except SearchUnavailable:
-        return HttpResponse(_("检索暂时不可用，请稍后再试。"), status=503, content_type="text/plain; charset=utf-8")
+        return _feed_unavailable(_("检索暂时不可用，请稍后再试。"))
     saved = SavedSearch(querystring(outcome.params, page=None), outcome)
     return SearchFeed()(request, saved=saved)
+
+
+def _feed_unavailable(message: str) -> HttpResponse:
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
 
 
 # --- the bulk export -----------------------------------------------------------------------------
