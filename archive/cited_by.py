@@ -155,7 +155,9 @@ class _Row:
 
 def _rows(citations: QuerySet[Citation]) -> list[_Row]:
     carrier = Subquery(
-        FootnoteReference.objects.filter(footnote=OuterRef("footnote_id")).order_by(*_REF_ORDER).values("paragraph_id")[:1]
+        FootnoteReference.objects.filter(footnote=OuterRef("footnote_id"))
+        .order_by(*_REF_ORDER)
+        .values("paragraph_id")[:1]
     )
     values = (
         citations.prefetch_related(None)
