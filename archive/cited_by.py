@@ -34,6 +34,8 @@ from archive.render import citing_excerpt
 PER_PAGE = 25
 # Citing places listed under one pin-pointed paragraph on a hub page; the rest are counted.
 PINPOINT_PLACES = 12
+# Citing places listed under one citing document (in its reading order); the rest are counted.
+PLACES_PER_DOCUMENT = 20
 
 
 @dataclass
@@ -59,9 +61,13 @@ class CitingPlace:
 @dataclass
 class CitingDocument:
     document: Document
-    # The places shown (those of the page being read); ``place_count`` counts them all.
+    # The places shown (the first of the page being read); ``place_count`` counts them all.
     places: list[CitingPlace] = field(default_factory=list)
     place_count: int = 0
+
+    @property
+    def more_places(self) -> int:
+        return self.place_count - len(self.places) if self.places else 0
 
 
 @dataclass
@@ -241,13 +247,14 @@ def show(cited_by: CitedBy, groups: Sequence[CitingDocument]) -> None:
 
 
 def _places(cited_by: CitedBy, keys: dict[PlaceKey, int], document_ids: list[int]) -> dict[PlaceKey, CitingPlace]:
-    """Model rows for the places named by ``keys`` and every place of ``document_ids`` (one query, plus
-    the footnotes' markers), attached in reading order to their documents' groups."""
-    if not keys and not document_ids:
+    """Model rows for the places named by ``keys`` and the first places of ``document_ids`` (one query,
+    plus the footnotes' markers), attached in reading order to their documents' groups."""
+    listed = {pk: list(cited_by.keys_of.get(pk, ()))[:PLACES_PER_DOCUMENT] for pk in document_ids}
+    keys = [*keys, *(key for found in listed.values() for key in found)]
+    if not keys:
         return {}
-    wanted = Q(paragraph__document_id__in=document_ids) | Q(footnote__document_id__in=document_ids)
-    wanted |= Q(paragraph_id__in=[pk for kind, pk in keys if kind == "p"])
-    wanted |= Q(footnote_id__in=[pk for kind, pk in keys if kind == "f"])
+    wanted = Q(paragraph_id__in={pk for kind, pk in keys if kind == "p"})
+    wanted |= Q(footnote_id__in={pk for kind, pk in keys if kind == "f"})
     citations = list(light(cited_by.citations).filter(wanted))
     if cited_by.names is not None:
         named = set(cited_by.names)
@@ -264,9 +271,9 @@ def _places(cited_by: CitedBy, keys: dict[PlaceKey, int], document_ids: list[int
         if c.pinpoint and c.pinpoint not in place.pins:
             place.pins.append(c.pinpoint)
     groups = {g.document.pk: g for g in cited_by.documents}
-    for pk in document_ids:
+    for pk, found in listed.items():
         group = groups[pk]
-        group.places = [places[key] for key in cited_by.keys_of.get(pk, ()) if key in places]
+        group.places = [places[key] for key in found if key in places]
         # Reading order; a footnote comes right after the paragraph carrying its marker.
         group.places.sort(key=lambda pl: (pl.paragraph.position if pl.paragraph else 1 << 30, pl.footnote is not None))
     return places

@@ -32,7 +32,7 @@ def _document(symbol: str, day: int, title: str) -> Document:
 
 
 def cited_everywhere(target: Document, citations: int = 50_000, per_document: int = 25, prefix: str = "S/2090") -> int:
-    """``citations`` paragraphs citing ``target`` (pin-points ``第 n 段`` over its first 60 paragraphs),
+    """``citations`` paragraphs citing ``target`` (pin-points ``n``, stored as the citation stage stores ``第 n 段``, over its first 60 paragraphs),
     ``per_document`` in each of as many new letters; returns the number of citing documents."""
     count = -(-citations // per_document)
     docs = Document.objects.bulk_create(
@@ -53,7 +53,7 @@ def cited_everywhere(target: Document, citations: int = 50_000, per_document: in
         left -= per_document
     Paragraph.objects.bulk_create(paragraphs, batch_size=BATCH)
     Citation.objects.bulk_create(
-        [_citation(p, target, f"第 {int(p.number) % 60 + 1} 段") for p in paragraphs], batch_size=BATCH
+        [_citation(p, target, str(int(p.number) % 60 + 1)) for p in paragraphs], batch_size=BATCH
     )
     return count
 
