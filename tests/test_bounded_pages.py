@@ -36,7 +36,8 @@ def test_a_letter_citing_1500_resolutions_is_read_everywhere(client, seeds):
     cited = {c["symbol"] for p in data["paragraphs"] for c in p["citations"]}
     assert len(cited) == 1500
     assert _get(client, f"{url}p1500/").status_code == 200
-    lines = [json.loads(line) for line in b"".join(_get(client, "/export/archive.jsonl").streaming_content).splitlines()]
+    export = b"".join(_get(client, "/export/archive.jsonl").streaming_content)
+    lines = [json.loads(line) for line in export.splitlines()]
     exported = next(line for line in lines if line["symbol"] == letter.symbol)
     assert len(exported["paragraphs"]) == 1500
 
@@ -96,7 +97,8 @@ def _largest_parameter_list(client, urls: list[str]) -> int:
 
 def test_no_query_grows_with_the_number_of_citations(client, seeds):
     target = Document.objects.get(symbol=CITED)
-    urls = [target.get_absolute_url(), target.get_api_url(), f"{target.get_absolute_url()}p11/", f"/feeds/cited-by/{CITED}/"]
+    page = target.get_absolute_url()
+    urls = [page, target.get_api_url(), f"{page}p11/", f"/feeds/cited-by/{CITED}/"]
     # Past every cap (25 citing documents a page, 50 in the feed, 20 places each, 12 per pin-point).
     heavy.cited_everywhere(target, citations=1500, per_document=25, prefix="S/2090")
     smaller = _largest_parameter_list(client, urls)
