@@ -39,6 +39,7 @@ bench: $(VENV)/.installed
 	$(PY) -m bench.load
 	$(PY) -m bench.faults
 	$(PY) -m bench.bulk --files 500
+	$(PY) -m bench.memory --documents 9 --paragraphs 3000
 
 ## Translations: app strings go to <app>/locale, template strings to locale/ (needs GNU gettext)
 messages: $(VENV)/.installed

@@ -13,6 +13,10 @@ What changes against ``haystack.backends.whoosh_backend`` (site-packages is neve
   index another way, or when it exits (the command's last step); a crash before that leaves the
   index as the session found it.  Every writer reads field lengths once per field instead of
   once per posting (otherwise half of Whoosh's commit time).
+* **Rebuilding in place.**  Clearing the index does not empty it: it opens a *replacing* session
+  whose commit drops every older segment in the same step as it adds the new ones.  Searches
+  answer from the old entries until then, and a rebuild that fails half-way (a MemoryError, a
+  killed sub-writer) leaves the old index as it was instead of an empty or partial one.
 * **Writing under contention.**  Whoosh allows one writer per index.  Every write here waits for
   the lock with back-off instead of failing (haystack's ``remove()`` raises LockError at once and,
   with SILENTLY_FAIL, silently keeps a deleted document in the index).
@@ -39,7 +43,7 @@ import os
 import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from haystack.backends import BaseEngine
 from haystack.backends.whoosh_backend import WhooshSearchBackend, WhooshSearchQuery
@@ -50,6 +54,7 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
+from whoosh.query import Or, Term
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
@@ -68,7 +73,7 @@ from .index_files import (
     write_format,
 )
 from .schema import FIELD_SPECS, derived_fields, make_field
-from .writers import POOL_MB, FastSegmentWriter, parallel_writer, retry
+from .writers import POOL_MB, FastSegmentWriter, merge_small_segments, parallel_writer, retry
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +83,20 @@ PARALLEL_MIN = 1500
 DEFAULT_LOCK_TIMEOUT = 60.0
 # Objects prepared and handed to the writer at a time (bounds the memory of a bulk load).
 CHUNK = 2000
+
+T = TypeVar("T")
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size`` (itertools.batched arrives in Python 3.12)."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def prepare_entries(index: Any, iterable: Iterable[Any], convert: Callable[[Any], Any]) -> list[dict[str, Any]]:
@@ -119,7 +138,9 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         self.workers = int(connection_options.get("WORKERS") or analyzers.worker_count())
         self.lock_timeout = float(connection_options.get("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
         self._bulk: Any = None  # the open bulk session's writer (see module docstring)
-        self._bulk_replace = False
+        self._bulk_replace = False  # entries already in the index must be replaced, not duplicated
+        self._bulk_clears = False  # the session replaces the whole index when it commits
+        self._rebuild_failed = False
 
     # -- schema ----------------------------------------------------------------------------------
 
@@ -281,38 +302,46 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
             lambda: FastSegmentWriter(target, limitmb=POOL_MB), self.lock_timeout if timeout is None else timeout
         )
 
-    def open_parallel_writer(self, timeout: float | None = None) -> SegmentWriter:
+    def open_parallel_writer(self, timeout: float | None = None, any_format: bool = False) -> SegmentWriter:
         target = self.writable_index()
-        check_format(self.path)
+        if not any_format:
+            check_format(self.path)
         return retry(lambda: parallel_writer(target, self.workers), self.lock_timeout if timeout is None else timeout)
 
     def prepare_documents(self, index: Any, iterable: Iterable[Any]) -> list[dict[str, Any]]:
         return prepare_entries(index, iterable, self._from_python)
 
-    def write_documents(self, writer: SegmentWriter, docs: list[dict[str, Any]], replace: bool = True) -> None:
-        """Add prepared documents; ``replace`` first drops entries with the same ids."""
-        if not docs:
-            return
+    def write_documents(self, writer: SegmentWriter, docs: Iterable[dict[str, Any]], replace: bool = True) -> int:
+        """Add prepared documents (a list if ``replace``, which first drops entries with the same ids).
+
+        Returns how many were added.  Whoosh's writer keeps at most :data:`POOL_MB` of postings in
+        memory (then spills sorted runs to disk), so an iterable is written in bounded memory.
+        """
         if replace:
+            docs = list(docs)
             with writer.searcher() as searcher:
                 # One lookup per id is far cheaper than update_document's delete-by-term per doc.
                 existing = [d[ID] for d in docs if searcher.document_number(**{ID: d[ID]}) is not None]
             for key in existing:
                 writer.delete_by_term(ID, key)
+        added = 0
         for doc in docs:
             writer.add_document(**doc)
+            added += 1
+        return added
 
     def rewrite_documents(
         self,
         doc_ids: Sequence[int],
         keys: Sequence[str],
-        read: Callable[[], list[dict[str, Any]]],
+        read: Callable[[], Iterable[dict[str, Any]]],
         timeout: float | None = None,
     ) -> int:
-        """Replace every entry of ``doc_ids`` (and drop ``keys``) by what ``read()`` returns; one commit.
+        """Replace every entry of ``doc_ids`` (and drop ``keys``) by what ``read()`` yields; one commit.
 
         ``read`` runs while this process holds the write lock, so the last writer always writes
-        the latest committed state.  Returns the number of entries written.
+        the latest committed state.  Its entries are written as they come (a long document is
+        never held whole).  Returns the number of entries written.
         """
         if not self.setup_complete:
             self.setup()
@@ -323,18 +352,33 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                 writer.delete_by_term(ID, key)
             for doc_id in doc_ids:
                 writer.delete_by_term("doc_id", str(doc_id))
-            docs = read()
-            self.write_documents(writer, docs, replace=False)
+            written = self.write_documents(writer, read(), replace=False)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
-        return len(docs)
+        writer.commit(mergetype=merge_small_segments)
+        return written
 
-    def stored_entries(self) -> Iterator[dict[str, Any]]:
-        """The stored fields of every entry (for the drift check); SearchUnavailable if unreadable."""
+    def indexed_document_ids(self) -> set[int]:
+        """The ids of the documents the index holds entries of (for the drift check)."""
         with self.searcher() as searcher:
-            yield from searcher.reader().all_stored_fields()
+            # The terms of the doc_id field, sorted and without the entries: one per document.
+            # A term can outlive its deleted entries until a merge; stored_entries() then finds none.
+            return {int(term) for term in searcher.reader().field_terms("doc_id") if term.isdigit()}
+
+    def stored_entries(self, doc_ids: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
+        """The stored fields of every entry, or of the entries of ``doc_ids`` (for the drift check).
+
+        SearchUnavailable if the index is missing or unreadable.
+        """
+        with self.searcher() as searcher:
+            if doc_ids is None:
+                yield from searcher.reader().all_stored_fields()
+                return
+            terms = [Term("doc_id", str(doc_id)) for doc_id in doc_ids]
+            if terms:
+                for docnum in searcher.docs_for_query(Or(terms)):
+                    yield searcher.stored_fields(docnum)
 
     def _can_fork(self) -> bool:
         # Forking a process that runs other threads (a web server, the index queue) can deadlock
@@ -347,30 +391,65 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
             and multiprocessing.parent_process() is None
         )
 
-    def start_bulk(self) -> None:
-        """Open a bulk session now (sub-writers forked while this process is small)."""
-        if self._bulk is None:
-            writer = self.open_parallel_writer()
+    def start_bulk(self, clears: bool = False) -> None:
+        """Open a bulk session now (sub-writers forked while this process is small).
+
+        A session that ``clears`` replaces the whole index when it commits (a rebuild): it may
+        replace an index of another format, and runs in one writing process where forking is
+        unsafe.
+        """
+        if self._bulk is not None:
+            return
+        if self._can_fork():
+            writer = self.open_parallel_writer(any_format=clears)
             writer.start_tasks()
+        else:
+            writer = self.open_writer(any_format=clears)
+        if clears:
+            self._bulk_replace = False  # every older entry goes with its segment at the commit
+        else:
             with writer.searcher() as searcher:
                 self._bulk_replace = searcher.doc_count_all() > 0
-            self._bulk = writer
-            _sessions.add(self)
+        self._bulk, self._bulk_clears, self._rebuild_failed = writer, clears, False
+        _sessions.add(self)
 
-    def commit_bulk(self) -> None:
-        """Commit the bulk session, if one is open: its entries become visible to searches."""
+    def _drop_bulk(self) -> None:
         writer, self._bulk = self._bulk, None
         _sessions.discard(self)
-        if writer is None:
-            return
-        try:
-            writer.commit(merge=False)
-        except Exception:
-            # The directory was deleted or damaged under the session: what it wrote is lost, the
-            # index stays as it was (a reader then gets "unavailable", not this error).
-            log.exception("search index bulk load in %s could not be committed", self.path)
+        if writer is not None:
             with contextlib.suppress(Exception):
                 writer.cancel()
+        if self._bulk_clears:
+            # The rest of this rebuild must not write into the old index as if it were the new one.
+            self._rebuild_failed = True
+
+    def commit_bulk(self, strict: bool = False) -> None:
+        """Commit the bulk session, if one is open: its entries become visible to searches.
+
+        A failed commit leaves the index as the session found it; ``strict`` raises then (the
+        rebuild command's last step), otherwise it is logged (a reader gets the old index).
+        """
+        writer = self._bulk
+        if writer is None:
+            if strict and self._rebuild_failed:
+                raise RebuildFailed(self.path)
+            return
+        try:
+            if self._bulk_clears:
+                writer.commit(mergetype=CLEAR, merge=False)
+                write_format(self.path)
+            else:
+                writer.commit(merge=False)
+        except Exception as exc:
+            # A sub-writer died, or the directory was deleted or damaged under the session: what
+            # it wrote is lost, the index stays as it was.
+            log.exception("search index bulk load in %s could not be committed", self.path)
+            self._drop_bulk()
+            if strict:
+                raise RebuildFailed(self.path) from exc
+            return
+        self._bulk = None
+        _sessions.discard(self)
 
     def update(self, index: Any, iterable: Iterable[Any], commit: bool = True) -> None:
         """Index ``iterable`` (haystack's batches, or generate_corpus's).
@@ -381,6 +460,8 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         """
         if not self.setup_complete:
             self.setup()
+        if self._rebuild_failed:
+            raise RebuildFailed(self.path)
         size = len(iterable) if hasattr(iterable, "__len__") else PARALLEL_MIN
         if not size:
             return
@@ -394,20 +475,16 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
             with writer.searcher() as searcher:  # into an empty index nothing needs replacing
                 replace = searcher.doc_count_all() > 0
         try:
-            batch: list[Any] = []
-            for obj in iterable:
-                batch.append(obj)
-                if len(batch) == CHUNK:
-                    self.write_documents(writer, self.prepare_documents(index, batch), replace=replace)
-                    batch = []
-            self.write_documents(writer, self.prepare_documents(index, batch), replace=replace)
+            for batch in chunked(iterable, CHUNK):
+                self.write_documents(writer, self.prepare_documents(index, batch), replace=replace)
         except BaseException:
-            self._bulk = None
-            _sessions.discard(self)
-            writer.cancel()
+            if session:
+                self._drop_bulk()
+            else:
+                writer.cancel()
             raise
         if not session:
-            writer.commit()
+            writer.commit(mergetype=merge_small_segments)
 
     def remove(self, obj_or_string: Any, commit: bool = True) -> None:
         from haystack.utils import get_identifier
@@ -425,7 +502,7 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_small_segments)
 
     def clear(self, models: Sequence[Any] | None = None, commit: bool = True) -> None:
         if models:
@@ -433,28 +510,27 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
         self.delete_index()
 
     def delete_index(self) -> None:
-        """Empty the index atomically: readers keep the old generation until they refresh.
+        """Start replacing the whole index: a session whose commit drops every older entry.
 
-        A rebuild fills the index right after (``rebuild_index`` = clear + update): the bulk
-        session opens here, before the first batch is read from the database.
+        A rebuild fills the index right after (``rebuild_index`` = clear + update): the session
+        opens here, before the first batch is read from the database.  Until it commits, searches
+        answer from the old entries; if it never commits, the old index stays (module docstring).
+        ``clear_index`` alone commits the empty session when the command exits.
         """
         self.commit_bulk()
         try:
-            writer = self.open_writer(self.writable_index(), any_format=True)
-            writer.commit(mergetype=CLEAR)
-            write_format(self.path)
+            self.writable_index().doc_count_all()
         except LockError:
             raise
         except Exception:
             # Unreadable index: the only way back is a fresh directory.
             log.warning("search index at %s is unreadable; recreating it", self.path, exc_info=True)
             shutil.rmtree(self.path, ignore_errors=True)
-        with read_lock:
-            read_indexes.pop(self.path, None)
-        pool_for(self.path).clear()
+            with read_lock:
+                read_indexes.pop(self.path, None)
+            pool_for(self.path).clear()
         self.setup()
-        if self._can_fork():
-            self.start_bulk()
+        self.start_bulk(clears=True)
 
     def optimize(self) -> None:
         self.commit_bulk()
@@ -480,6 +556,13 @@ class JiebaWhooshSearchBackend(WhooshSearchBackend):
                 text = getattr(result, self.content_field_name, None) or ""
                 result.highlighted = {self.content_field_name: [highlight_html(text, query_string)]}
         return results
+
+
+class RebuildFailed(RuntimeError):
+    """A rebuild's session was abandoned or could not commit: the index is the one it started from."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"rebuilding the search index in {path} failed; the index is left as it was")
 
 
 class JiebaWhooshEngine(BaseEngine):

@@ -26,9 +26,12 @@ from typing import Any
 
 from django.db import close_old_connections
 from django.db import connections as db_connections
+from django.db.models import QuerySet
 from haystack import connections
 
 from archive.models import Document, Footnote, Paragraph
+
+from .backends import chunked
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,10 @@ RETRY_DELAYS = (0.5, 1, 2, 5)
 EXIT_WAIT = 120.0
 # Documents re-read from the database per writer commit.
 CHUNK = 200
+# Changes arriving this close together are written together (seconds).
+COALESCE = 0.05
+# Blocks read from the database and prepared at a time (one query for their cited symbols).
+ENTRY_CHUNK = 2000
 
 
 def backend() -> Any:
@@ -61,13 +68,21 @@ def write_documents(doc_ids: Iterable[int], keys: Iterable[str] = (), timeout: f
     be = backend()
     ids = sorted(set(doc_ids))
 
-    def read() -> list[dict[str, Any]]:
-        docs: list[dict[str, Any]] = []
+    def read() -> Iterator[dict[str, Any]]:
         for index in block_indexes():
-            docs += be.prepare_documents(index, index.index_queryset().filter(document_id__in=ids))
-        return docs
+            yield from entries(be, index, index.index_queryset().filter(document_id__in=ids))
 
     return be.rewrite_documents(ids, sorted(set(keys)), read, timeout=timeout)
+
+
+def entries(be: Any, index: Any, queryset: QuerySet) -> Iterator[dict[str, Any]]:
+    """The index entries of ``queryset``, read and prepared :data:`ENTRY_CHUNK` blocks at a time.
+
+    However long the documents, no more than a chunk of blocks is in memory (a 3,000-paragraph
+    report used to be loaded, prepared and held whole before the first entry was written).
+    """
+    for objs in chunked(queryset.iterator(chunk_size=ENTRY_CHUNK), ENTRY_CHUNK):
+        yield from be.prepare_documents(index, objs)
 
 
 def indexable_document_ids() -> list[int]:
@@ -144,6 +159,12 @@ class IndexQueue:
                 self._thread = None
                 self._cond.notify_all()
                 return None
+            # One commit notifies several times (the document's post_save, documents_changed):
+            # without this pause the first notice was written at once and the document written
+            # again for the second, a long report indexed twice.
+            deadline = time.monotonic() + COALESCE
+            while (remaining := deadline - time.monotonic()) > 0:
+                self._cond.wait(remaining)
             batch, self._pending = self._pending, _Pending()
             self._active += 1
             return batch

@@ -317,6 +317,15 @@ class ParallelWriter(MpWriter):
                 break
         return results
 
+    def cancel(self) -> None:
+        """Cancel and stop the sub-writers (Whoosh's cancel leaves them waiting for jobs until exit)."""
+        try:
+            for task in self.tasks:
+                if task.is_alive():
+                    task.terminate()
+        finally:
+            SegmentWriter.cancel(self)
+
     def commit(self, mergetype: Any = None, optimize: Any = None, merge: Any = None) -> None:
         if self._added_sub or self.tasks:
             self._commit(mergetype, optimize, merge)

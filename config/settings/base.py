@@ -25,13 +25,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before haystack: its rebuild_index is replaced by search's (which commits and says if it failed).
+    "search",
     "haystack",
     "simple_history",
     "csp",
     # Rate-limits login attempts (see AXES_* below).
     "axes",
     "archive",
-    "search",
 ]
 
 MIDDLEWARE = [
@@ -165,8 +166,9 @@ WHOOSH_CONNECTION = {
     # jieba-segmenting subclass of haystack's Whoosh backend (search/backends.py).
     "ENGINE": "search.backends.JiebaWhooshEngine",
     "PATH": str(DATA_DIR / "whoosh_index"),
-    # Large batches: each batch is one Whoosh segment; few segments keep queries fast.
-    "BATCH_SIZE": 50000,
+    # Objects haystack loads from the database at a time.  A rebuild's batches all go to one bulk
+    # session (one segment per core, whatever the batch), so a batch only bounds the memory.
+    "BATCH_SIZE": 5000,
 }
 # Whoosh in the data directory unless SEARCH_URL names an Elasticsearch index (ARCHITECTURE.md).
 SEARCH_URL = os.environ.get("SEARCH_URL", "").strip()

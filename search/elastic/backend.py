@@ -32,7 +32,7 @@ from haystack.backends.elasticsearch7_backend import Elasticsearch7SearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 
 from .. import analyzers
-from ..backends import SearchUnavailable, prepare_entries
+from ..backends import SearchUnavailable, chunked, prepare_entries
 from ..schema import FIELD_SPECS
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ TEXT = "text"
 PARTS = "text_parts"
 GRAMS = "text_grams"
 WORDS_ANALYZER = "jieba_words"
+# Entries sent in one bulk request when a document is rewritten.
+WRITE_CHUNK = 500
 
 # Our index field kinds (search/schema.py) → Elasticsearch field mappings.
 KIND_MAPPINGS: dict[str, dict[str, Any]] = {
@@ -161,10 +163,10 @@ class JiebaElasticsearchSearchBackend(Elasticsearch7SearchBackend):
         self,
         doc_ids: Sequence[int],
         keys: Sequence[str],
-        read: Callable[[], list[dict[str, Any]]],
+        read: Callable[[], Iterable[dict[str, Any]]],
         timeout: float | None = None,
     ) -> int:
-        """Replace every entry of ``doc_ids`` (and drop ``keys``) by what ``read()`` returns.
+        """Replace every entry of ``doc_ids`` (and drop ``keys``) by what ``read()`` yields.
 
         New entries go in first, then the old ones that are not among them go: a search between
         the two steps finds the document (twice at worst for a moment, never not at all).
@@ -173,9 +175,11 @@ class JiebaElasticsearchSearchBackend(Elasticsearch7SearchBackend):
         """
         if not self.setup_complete:
             self.setup()
-        docs = read()
-        self._index(docs, timeout)
-        current = [d[ID] for d in docs]
+        current: list[str] = []
+        # Sent as read, a bulk request at a time: a long document is never held whole.
+        for docs in chunked(read(), WRITE_CHUNK):
+            self._index(docs, timeout)
+            current += [d[ID] for d in docs]
         gone: list[dict[str, Any]] = []
         if doc_ids:
             gone.append(
@@ -199,7 +203,7 @@ class JiebaElasticsearchSearchBackend(Elasticsearch7SearchBackend):
             )
         else:
             self.conn.indices.refresh(index=self.index_name)
-        return len(docs)
+        return len(current)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -226,12 +230,36 @@ class JiebaElasticsearchSearchBackend(Elasticsearch7SearchBackend):
         found = raw.get("aggregations", {})
         return {w: found.get(f"w{i}", {}).get("doc_count", 0) > 0 for i, w in enumerate(words)}
 
-    def stored_entries(self) -> Iterator[dict[str, Any]]:
-        """id, digest and doc_id of every entry (for the drift check)."""
+    def indexed_document_ids(self) -> set[int]:
+        """The ids of the documents the index holds entries of (for the drift check), a page at a time."""
+        found: set[int] = set()
+        body: dict[str, Any] = {
+            "size": 0,
+            "aggs": {"docs": {"composite": {"size": 2000, "sources": [{"doc": {"terms": {"field": "doc_id"}}}]}}},
+        }
         try:
             if not self.index_exists():
                 raise SearchUnavailable(f"Elasticsearch index {self.index_name!r} missing")
-            query = {"query": {"match_all": {}}, "_source": [ID, "digest", "doc_id"]}
+            while True:
+                page = self.conn.search(index=self.index_name, body=body, request_timeout=self.timeout)
+                docs = page["aggregations"]["docs"]
+                found.update(int(b["key"]["doc"]) for b in docs["buckets"] if str(b["key"]["doc"]).isdigit())
+                if "after_key" not in docs or not docs["buckets"]:
+                    return found
+                body["aggs"]["docs"]["composite"]["after"] = docs["after_key"]
+        except elasticsearch.ElasticsearchException as exc:
+            raise SearchUnavailable(repr(exc)) from exc
+
+    def stored_entries(self, doc_ids: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
+        """id, digest and doc_id of every entry, or of the entries of ``doc_ids`` (for the drift check)."""
+        wanted = None if doc_ids is None else [str(i) for i in doc_ids]
+        if wanted == []:
+            return
+        try:
+            if not self.index_exists():
+                raise SearchUnavailable(f"Elasticsearch index {self.index_name!r} missing")
+            match = {"match_all": {}} if wanted is None else {"terms": {"doc_id": wanted}}
+            query = {"query": match, "_source": [ID, "digest", "doc_id"]}
             for hit in scan(self.conn, query=query, index=self.index_name, size=2000):
                 yield hit["_source"]
         except elasticsearch.ElasticsearchException as exc:

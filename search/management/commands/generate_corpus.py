@@ -54,6 +54,9 @@ TOPICS = [
 ]
 _SENTENCE_RE = re.compile(r"[^。！？]*[。！？]")
 _LIST_LABELS = "abcdefghij"
+_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+# Paragraphs per page of a long report (each page ends with its footnotes and the job-number line).
+_PAGE_PARAGRAPHS = 25
 
 
 def seed_sentences() -> list[str]:
@@ -167,6 +170,52 @@ class Generator:
             lines += [f"{number}. {self.paragraph()}", ""]
         self.made.append(symbol)
         return {"raw": "\n".join(lines), "symbol": symbol, "date": date, "title": title, "doc_type": doc_type}
+
+    def long_report(self, symbol: str, paragraphs: int, size: int = 0) -> str:
+        """A report in the shape of a real one (masthead, pages, superscript footnotes), as long as asked.
+
+        ``paragraphs`` numbered paragraphs of about ``size`` bytes of text in all (0: as they come),
+        citing resolutions and pin-points of S/2018/1183 (a seed) and of other reports; about one
+        paragraph in ten has a footnote.  For the memory benchmark and the tests of long documents.
+        """
+        per_paragraph = size // paragraphs if size else 0
+        lines = [
+            f"联 合 国 {symbol}",
+            "安全理事会 Distr.: General",
+            "14 April 2099",
+            "Chinese",
+            "Original: English",
+            "",
+            f"秘书长关于{self.rng.choice(TOPICS)}的报告",
+            "一. 导言",
+        ]
+        notes: list[str] = []
+        footnote = 0
+        for number in range(1, paragraphs + 1):
+            text = self.paragraph()
+            while len(text.encode()) + 150 < per_paragraph:
+                text += self.sentence()
+            if self.rng.random() < 0.3:
+                text += (
+                    f"见第 {self.rng.randint(2400, 2700)}({self.rng.randint(2010, 2024)})号决议和 "
+                    f"S/2018/1183，第 {self.rng.randint(1, 60)} 段。"
+                )
+            cut = text.find("。")
+            # Footnote numbers have at most three digits (the footnote stage's rule).
+            if cut > 0 and footnote < 999 and self.rng.random() < 0.1:
+                footnote += 1
+                marker = str(footnote).translate(_TO_SUPERSCRIPT)
+                text = f"{text[: cut + 1]}{marker} {text[cut + 1 :]}"
+                cited = f"S/{self.rng.randint(2010, 2024)}/{self.rng.randint(100, 999)}"
+                notes.append(f"{marker} 见 {cited}，第 {self.rng.randint(1, 40)} 段。")
+            lines.append(f"{number}. {text}")
+            if number % _PAGE_PARAGRAPHS == 0 or number == paragraphs:
+                if notes:
+                    lines += ["__________________", *notes]
+                    notes = []
+                page = number // _PAGE_PARAGRAPHS
+                lines += ["", f"99-{page:05d} (C)    140499    170499", "", symbol, ""]
+        return "\n".join(lines) + "\n"
 
 
 class Command(BaseCommand):
