@@ -7,14 +7,17 @@ sizes where a list that grows with the data used to break: SQLite's 1,000-deep e
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.cited_by import PER_PAGE, PLACES_PER_DOCUMENT
 from archive.citing.feeds import FEED_SIZE
+from archive.ingest.store import import_text
 from archive.models import Document
 from archive.views.api import CITED_BY_PER_PAGE
 from bench import heavy
@@ -104,3 +107,37 @@ def test_no_query_grows_with_the_number_of_citations(client, seeds):
     smaller = _largest_parameter_list(client, urls)
     heavy.cited_everywhere(target, citations=3000, per_document=60, prefix="S/2089")
     assert _largest_parameter_list(client, urls) <= smaller
+
+
+# --- the whole-archive export -----------------------------------------------------------------------
+
+
+def _export_lines(response) -> list[dict]:
+    body = b"".join(response.streaming_content)
+    return [json.loads(line) for line in body.splitlines()]
+
+
+def test_a_large_archive_is_exported_from_the_published_file_whole_and_with_its_length(
+    client, seeds, settings, tmp_path
+):
+    settings.ARCHIVE_EXPORT_FILE = tmp_path / "exports" / "archive.jsonl"
+    settings.ARCHIVE_LIVE_EXPORT_MAX_DOCUMENTS = 2  # the seeds are "large"
+    refused = client.get("/export/archive.jsonl")
+    assert refused.status_code == 503 and "请稍后再试" in refused.content.decode()
+    assert refused["Retry-After"]
+    call_command("export_archive", "--publish", "--base-url", "https://archive.example.org", stderr=io.StringIO())
+    response = client.get("/export/archive.jsonl")
+    assert response.status_code == 200 and response["Last-Modified"]
+    size = settings.ARCHIVE_EXPORT_FILE.stat().st_size
+    assert int(response["Content-Length"]) == size
+    lines = _export_lines(response)
+    assert {line["symbol"] for line in lines} >= {"S/2018/1183", "S/2022/747", "S/2011/817"}
+    assert all(line["url"].startswith("https://archive.example.org/") for line in lines)
+
+
+def test_a_small_archive_is_streamed_as_it_is_now_even_with_an_older_published_file(client, seeds, settings, tmp_path):
+    settings.ARCHIVE_EXPORT_FILE = tmp_path / "archive.jsonl"
+    call_command("export_archive", "--publish", stderr=io.StringIO())
+    import_text("2024 年 3 月 1 日的信\n\n导出之后才收录的信。\n", symbol="S/2024/300")
+    symbols = {line["symbol"] for line in _export_lines(client.get("/export/archive.jsonl"))}
+    assert "S/2024/300" in symbols

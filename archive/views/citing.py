@@ -6,11 +6,16 @@ the reading pages; these views answer the files those pages link to.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,6 +23,8 @@ from archive.citing import export, formats
 from archive.citing.feeds import FEED_SIZE, CitedByFeed, NewDocumentsFeed, SavedSearch, SearchFeed
 from archive.lookup import find_document
 from archive.models import Document, Language, TextVersion
+
+logger = logging.getLogger(__name__)
 
 # --- citation downloads --------------------------------------------------------------------------
 
@@ -148,10 +155,29 @@ def _feed_unavailable(message: str) -> HttpResponse:
 
 
 @require_GET
-def archive_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The whole archive as JSON Lines, streamed while it is read (see ``archive.citing.export``)."""
-    lines = (line.encode("utf-8") for line in export.export_lines(request.build_absolute_uri))
-    response = StreamingHttpResponse(lines, content_type=f"{export.MEDIA_TYPE}; charset=utf-8")
+def archive_export(request: HttpRequest) -> HttpResponse:
+    """The whole archive as JSON Lines (see ``archive.citing.export``).
+
+    A download must not end early looking complete.  An archive small enough to read in one
+    request is streamed as it is read (always current); a larger one is served from the file
+    ``export_archive --publish`` wrote, whole and with its length (a cut transfer shows as one) and
+    its date (``Last-Modified``); without that file it answers 503.
+    """
+    content_type = f"{export.MEDIA_TYPE}; charset=utf-8"
+    built = Path(settings.ARCHIVE_EXPORT_FILE)
+    if Document.objects.for_export().with_text().count() <= settings.ARCHIVE_LIVE_EXPORT_MAX_DOCUMENTS:
+        lines = (line.encode("utf-8") for line in export.export_lines(request.build_absolute_uri))
+        response: HttpResponse = StreamingHttpResponse(lines, content_type=content_type)
+    elif built.is_file():
+        response = FileResponse(built.open("rb"), content_type=content_type)
+        response["Last-Modified"] = http_date(built.stat().st_mtime)
+    else:
+        logger.warning("export requested but %s is missing: run manage.py export_archive --publish", built)
+        response = HttpResponse(
+            _("全库导出文件正在准备，请稍后再试。"), status=503, content_type="text/plain; charset=utf-8"
+        )
+        response["Retry-After"] = "3600"
+        return response
     response["Content-Disposition"] = 'attachment; filename="archive.jsonl"'
     return response
 

@@ -189,6 +189,12 @@ ARCHIVE_MAX_IMPORT_BYTES = 5 * 1024 * 1024
 # for Word's markup (a few hundred bytes per paragraph and run) around a text near the limit above,
 # while a zip bomb is refused having inflated at most this much (tens of milliseconds).
 ARCHIVE_MAX_DOCX_XML_BYTES = 4 * ARCHIVE_MAX_IMPORT_BYTES
+# /export/archive.jsonl: the file `manage.py export_archive --publish` writes is served whole (with its
+# length, so a cut download shows); an archive holding the text of at most this many documents is
+# streamed as it is read instead; a larger one without the file answers 503 (one request could not
+# finish it in time).
+ARCHIVE_EXPORT_FILE = DATA_DIR / "exports" / "archive.jsonl"
+ARCHIVE_LIVE_EXPORT_MAX_DOCUMENTS = 1000
 ARCHIVE_PAGE_SIZE = 20
 # Librarians paste whole documents into the admin (sent as multipart, so not inflated by URL
 # encoding): accept a request up to twice the import limit so an over-long text gets the form's

@@ -12,6 +12,7 @@ DATA_DIR = Path(os.environ.get("ARCHIVE_TEST_DATA_DIR") or tempfile.mkdtemp(pref
 HAYSTACK_CONNECTIONS = {"default": {**WHOOSH_CONNECTION, "PATH": str(DATA_DIR / "whoosh_index")}}
 MEDIA_ROOT = DATA_DIR / "uploads"
 STATIC_ROOT = DATA_DIR / "static"
+ARCHIVE_EXPORT_FILE = DATA_DIR / "exports" / "archive.jsonl"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "zh-hans"
 # WhiteNoise expects the collected-static directory to exist; tests serve static through finders.

@@ -1,4 +1,8 @@
-"""Export the whole archive as JSON Lines: python manage.py export_archive [--output FILE] [--base-url URL]"""
+"""Export the whole archive as JSON Lines: python manage.py export_archive [--output FILE | --publish] [--base-url URL]
+
+``--publish`` writes the file that ``/export/archive.jsonl`` serves (``ARCHIVE_EXPORT_FILE``); run it
+after imports, or nightly, on an archive too large to stream in one request.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -17,7 +22,11 @@ class Command(BaseCommand):
     help = _("把全库导出为 JSON Lines：每行一份文件，含段落、脚注和引用。")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--output", "-o", type=Path, help=_("写入的文件；不给时写到标准输出"))
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument("--output", "-o", type=Path, help=_("写入的文件；不给时写到标准输出"))
+        where.add_argument(
+            "--publish", action="store_true", help=_("写入网站提供下载的导出文件（/export/archive.jsonl）")
+        )
         parser.add_argument(
             "--base-url",
             default="",
@@ -31,6 +40,9 @@ class Command(BaseCommand):
             return base + path
 
         output: Path | None = opts["output"]
+        if opts["publish"]:
+            output = Path(settings.ARCHIVE_EXPORT_FILE)
+            output.parent.mkdir(parents=True, exist_ok=True)
         if output is None:
             count = self._write(lambda line: self.stdout.write(line, ending=""), absolute)
         else:
