@@ -131,3 +131,23 @@ def test_command_line_failure_is_one_line_without_traceback(tmp_path):
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "为空" in proc.stderr
+
+
+def test_imports_yield_the_processor_to_readers(db, write, settings, monkeypatch):
+    import archive.management.yielding as yielding
+
+    settings.ARCHIVE_IMPORT_NICENESS = 10
+    calls = []
+    niceness = {"now": 0}
+
+    def nice(increment: int) -> int:
+        calls.append(increment)
+        niceness["now"] += increment
+        return niceness["now"]
+
+    monkeypatch.setattr(yielding.os, "nice", nice)
+    run("import_document", write("ok.txt", "2024 年 3 月 1 日的信\n\n第一段正文。\n".encode()))
+    assert niceness["now"] == 10 and Document.objects.with_text().count() == 1
+    # Already yielding (a batch calling the command again, or a niced shell): never lowered, never raised twice.
+    run("import_document", write("ok2.txt", "2024 年 3 月 2 日的信\n\n另一段正文。\n".encode()))
+    assert niceness["now"] == 10 and calls.count(10) == 1

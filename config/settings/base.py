@@ -194,6 +194,9 @@ ARCHIVE_MAX_DOCX_XML_BYTES = 4 * ARCHIVE_MAX_IMPORT_BYTES
 # streamed as it is read instead; a larger one without the file answers 503 (one request could not
 # finish it in time).
 ARCHIVE_EXPORT_FILE = DATA_DIR / "exports" / "archive.jsonl"
+# Import commands (and the admin's background folder imports) run at this niceness, so readers are
+# served first while librarians import (archive/management/yielding.py); 0 keeps the priority.
+ARCHIVE_IMPORT_NICENESS = int(os.environ.get("ARCHIVE_IMPORT_NICENESS", "10"))
 ARCHIVE_LIVE_EXPORT_MAX_DOCUMENTS = 1000
 ARCHIVE_PAGE_SIZE = 20
 # Librarians paste whole documents into the admin (sent as multipart, so not inflated by URL

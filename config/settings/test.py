@@ -13,6 +13,8 @@ HAYSTACK_CONNECTIONS = {"default": {**WHOOSH_CONNECTION, "PATH": str(DATA_DIR / 
 MEDIA_ROOT = DATA_DIR / "uploads"
 STATIC_ROOT = DATA_DIR / "static"
 ARCHIVE_EXPORT_FILE = DATA_DIR / "exports" / "archive.jsonl"
+# The suite calls import commands in its own process: it must not lower its own priority.
+ARCHIVE_IMPORT_NICENESS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "zh-hans"
 # WhiteNoise expects the collected-static directory to exist; tests serve static through finders.

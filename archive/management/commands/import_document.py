@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from archive.ingest.errors import IngestError
@@ -19,6 +19,7 @@ from archive.ingest.languages import PROFILES
 from archive.ingest.plausible import date_problem
 from archive.ingest.sources import read_path
 from archive.ingest.store import ImportResult, Outcome, VersionResult, import_text, import_version, version_document
+from archive.management.yielding import ImportCommand
 from archive.models import DocumentStatus, DocumentType, Language
 
 
@@ -94,7 +95,7 @@ def describe(result: ImportResult) -> str:
     return f"{verb} {label} {doc.title} — {counts} — {doc.get_absolute_url()}"
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = _("导入一份联合国文件：.txt（UTF-8 或 GB18030）、.pdf（文字层）或 .docx。")
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from archive.management.yielding import ImportCommand
 from archive.models import DocumentType, Language
 
 from .import_document import describe, describe_version, parse_date, run_import, run_version_import
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = _("按清单（JSON）导入多份文件；每份文件各在一个事务中导入。")
 
     def add_arguments(self, parser: CommandParser) -> None:

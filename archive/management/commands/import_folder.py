@@ -16,12 +16,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from archive.ingest.batch import open_source
 from archive.ingest.errors import IngestError
 from archive.ingest.store import bulk
+from archive.management.yielding import ImportCommand
 from archive.models import DocumentStatus, ImportBatch
 
 
@@ -55,7 +56,7 @@ class Progress:
             self.bar.close()
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = _(
         "导入一个文件夹或 .zip 压缩包中的 .txt、.pdf、.docx 文件：每个文件各在一个事务中导入，"
         "有问题的文件写进报告并跳过；再次运行同样的命令不会重复导入，中断的批次会接着导入。"
