@@ -73,8 +73,8 @@ def render(r: dict[str, Any], args: argparse.Namespace) -> str:
 Each HTTP figure: first request, then the median of the next {args.repeat}; "workers' peak RSS" is the
 largest gunicorn worker's kernel high-water mark (`VmHWM`, reset to its RSS before the URL's first
 request through `/proc/<pid>/clear_refs`; "before" is that RSS), 2 workers.  Each command in a fresh process: exit code, its last
-line, wall clock, the kernel's peak RSS of its largest process (`ru_maxrss`; summed over the tree
-when it forks).
+line, wall clock, the peak RSS of its largest process (`VmHWM`, read every 20 ms; the tree's summed
+RSS beside it when it forks).
 
 **Pages at the sizes that broke them**: S/2018/1183 cited {heavy["citations"]:,} times ({heavy["citations"] // 25:,}
 letters citing it 25 times each), {pages.LETTER} citing {heavy["resolutions"]:,} resolutions (`bench.heavy`).
