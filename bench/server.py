@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.report import ROOT
+from bench.search_rebuild import process_tree
 
 SETTINGS = "config.settings.base"  # DEBUG off, SQLite under the private data dir
 
@@ -27,7 +28,7 @@ def free_port() -> int:
 class Archive:
     """One data directory with the seeds (and optionally synthetic documents) imported and indexed."""
 
-    def __init__(self, synthetic: int = 0, seed: int = 1) -> None:
+    def __init__(self, synthetic: int = 0, seed: int = 1, seeds: bool = True) -> None:
         self.data_dir = Path(tempfile.mkdtemp(prefix="archive-ops-"))
         self.env = {**os.environ, "ARCHIVE_DATA_DIR": str(self.data_dir), "DJANGO_SETTINGS_MODULE": SETTINGS}
         self.env.pop("DATABASE_URL", None)
@@ -35,7 +36,8 @@ class Archive:
         self.port = free_port()
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
-        self.manage("import_documents", "fixtures/documents.json")
+        if seeds:
+            self.manage("import_documents", "fixtures/documents.json")
         if synthetic:
             self.manage("generate_corpus", "--documents", str(synthetic), "--seed", str(seed))
         self.manage("rebuild_index", "--noinput")
@@ -99,13 +101,22 @@ class Archive:
             self.server.wait(timeout=30)
 
     def get(self, path: str, timeout: float = 30) -> tuple[int, str]:
+        status, _headers, body = self.fetch(path, timeout)
+        return status, body.decode("utf-8", "replace")
+
+    def fetch(self, path: str, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body bytes of one GET; status 0 when the server did not answer."""
         try:
             with urllib.request.urlopen(self.url + path, timeout=timeout) as response:
-                return response.status, response.read().decode("utf-8", "replace")
+                return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode("utf-8", "replace")
+            return exc.code, dict(exc.headers), exc.read()
         except OSError:
-            return 0, ""
+            return 0, {}, b""
+
+    def workers(self) -> list[int]:
+        """The process ids of gunicorn's workers (the children of its master)."""
+        return process_tree(self.server.pid)[1:] if self.server else []
 
     def drift(self) -> str:
         return self.manage("index_drift", check=False).stdout.strip()
