@@ -141,3 +141,13 @@ def test_a_small_archive_is_streamed_as_it_is_now_even_with_an_older_published_f
     import_text("2024 年 3 月 1 日的信\n\n导出之后才收录的信。\n", symbol="S/2024/300")
     symbols = {line["symbol"] for line in _export_lines(client.get("/export/archive.jsonl"))}
     assert "S/2024/300" in symbols
+
+
+def test_the_export_never_reads_a_cited_documents_text_once_per_citation(client, much_cited):
+    with CaptureQueriesContext(connection) as queries:
+        b"".join(_get(client, "/export/archive.jsonl").streaming_content)
+    # What each query reading citations selects (the columns before its FROM).
+    parts = [q["sql"].partition(" FROM ") for q in queries]
+    selected = [columns for columns, _from, rest in parts if rest.startswith('"archive_citation"')]
+    assert selected
+    assert not [columns for columns in selected if "raw_text" in columns]

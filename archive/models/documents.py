@@ -247,7 +247,7 @@ class DocumentQuerySet(models.QuerySet):
         from .paragraphs import Footnote, FootnoteReference, Paragraph
         from .versions import TextVersion
 
-        citations = Citation.objects.select_related("target").order_by("start")
+        citations = Citation.objects.with_target().order_by("start")
         blocks = (
             Paragraph.objects.current()
             .in_reading_order()
