@@ -50,9 +50,16 @@ class Archive:
     def index_dir(self) -> Path:
         return self.data_dir / "whoosh_index"
 
-    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def manage(self, *args: str, check: bool = True, detached: bool = False) -> subprocess.CompletedProcess[str]:
+        """Run a management command; ``detached`` runs it in a session of its own, as the admin runs imports."""
         return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=check, text=True, capture_output=True
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=check,
+            text=True,
+            capture_output=True,
+            start_new_session=detached,
         )
 
     def popen_manage(self, *args: str) -> subprocess.Popen[str]:

@@ -146,8 +146,27 @@ def test_imports_yield_the_processor_to_readers(db, write, settings, monkeypatch
         return niceness["now"]
 
     monkeypatch.setattr(yielding.os, "nice", nice)
+    monkeypatch.setattr(yielding, "AUTOGROUP", str(write("autogroup", b"")))
     run("import_document", write("ok.txt", "2024 年 3 月 1 日的信\n\n第一段正文。\n".encode()))
     assert niceness["now"] == 10 and Document.objects.with_text().count() == 1
     # Already yielding (a batch calling the command again, or a niced shell): never lowered, never raised twice.
     run("import_document", write("ok2.txt", "2024 年 3 月 2 日的信\n\n另一段正文。\n".encode()))
     assert niceness["now"] == 10 and calls.count(10) == 1
+
+
+def test_an_import_in_a_session_of_its_own_lowers_its_sessions_priority(db, write, settings, monkeypatch, tmp_path):
+    # Where the kernel schedules by session, the admin's detached imports must yield as a session.
+    import archive.management.yielding as yielding
+
+    settings.ARCHIVE_IMPORT_NICENESS = 10
+    group = tmp_path / "autogroup"
+    monkeypatch.setattr(yielding, "AUTOGROUP", str(group))
+    monkeypatch.setattr(yielding.os, "nice", lambda increment: 10)
+    monkeypatch.setattr(yielding.os, "getsid", lambda pid: os.getpid())
+    run("import_document", write("ok.txt", "2024 年 3 月 1 日的信\n\n第一段正文。\n".encode()))
+    assert group.read_text() == "10"
+    # In a librarian's shell (not the session's leader) the shell's session is left alone.
+    group.unlink()
+    monkeypatch.setattr(yielding.os, "getsid", lambda pid: os.getpid() + 1)
+    run("import_document", write("ok2.txt", "2024 年 3 月 2 日的信\n\n另一段正文。\n".encode()))
+    assert not group.exists()
