@@ -96,7 +96,7 @@ the export after `export_archive --publish` shows it: {"**YES**" if heavy["expor
 |---|---|---|
 {draft_rows}
 
-**Import killed mid-way** (SIGKILL at a random moment between 0.2 s and 2.5 s after start, {killed["kills"]}
+**Import killed mid-way** (SIGKILL at a random moment between {killed["window_s"][0]} s and {killed["window_s"][1]} s after start — 1.3 times an uninterrupted import's time — {killed["kills"]}
 times, on a copy of S/2018/1183): {o["whole"]} whole, {o["absent"]} absent, **{o["partial"]} partial**.
 Index before repair: {killed["drift_before_repair"]}; `index_drift --repair`: {killed["repair"]};
 consistent afterwards: {"yes" if killed["consistent_after_repair"] else "NO"}.
