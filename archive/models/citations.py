@@ -44,7 +44,12 @@ class CitationQuerySet(models.QuerySet):
             .exclude(footnote__document=document)
             .select_related("paragraph__document", "footnote__document")
             .prefetch_related(
-                models.Prefetch("footnote__references", queryset=FootnoteReference.objects.select_related("paragraph"))
+                models.Prefetch(
+                    "footnote__references",
+                    queryset=FootnoteReference.objects.select_related("paragraph").order_by(
+                        "paragraph__position", "offset"
+                    ),
+                )
             )
             .order_by(citing_date.desc(nulls_last=True), "paragraph__position", "footnote__position", "start")
         )
@@ -57,8 +62,14 @@ class CitationQuerySet(models.QuerySet):
         )
 
     def with_target(self) -> CitationQuerySet:
-        """Each citation with its target document, without the target's text (a link needs its URL)."""
-        return self.select_related("target").defer("target__raw_text")
+        """Each citation with its target document, without the target's text (a link needs its URL).
+
+        In the order of the text (what the default order gives within one block).  The default order
+        names the citing paragraph and footnote, which joins them and their documents' orders into a
+        query that prefetches the citations of a whole document: on PostgreSQL with stale statistics,
+        minutes for a letter of 1,500 paragraphs.
+        """
+        return self.select_related("target").defer("target__raw_text").order_by("start")
 
 
 class Citation(models.Model):

@@ -247,12 +247,14 @@ class DocumentQuerySet(models.QuerySet):
         from .paragraphs import Footnote, FootnoteReference, Paragraph
         from .versions import TextVersion
 
-        citations = Citation.objects.with_target().order_by("start")
+        citations = Citation.objects.with_target()
         blocks = (
             Paragraph.objects.current()
             .in_reading_order()
             .prefetch_related(
-                models.Prefetch("footnote_refs", queryset=FootnoteReference.objects.select_related("footnote")),
+                models.Prefetch(
+                    "footnote_refs", queryset=FootnoteReference.objects.select_related("footnote").order_by("offset")
+                ),
                 models.Prefetch("citations", queryset=citations),
             )
         )

@@ -57,7 +57,12 @@ class ParagraphQuerySet(models.QuerySet):
         """Blocks with what the renderer needs (footnote markers, citations, their targets): 2 queries."""
         from .citations import Citation  # citations.py imports this module
 
-        return self.prefetch_related("footnote_refs", Prefetch("citations", queryset=Citation.objects.with_target()))
+        # Explicit orders (a block's markers by offset, its citations by start): the default orders
+        # join the blocks and their documents into a query over a whole document's blocks.
+        refs = FootnoteReference.objects.order_by("offset")
+        return self.prefetch_related(
+            Prefetch("footnote_refs", queryset=refs), Prefetch("citations", queryset=Citation.objects.with_target())
+        )
 
     def published(self) -> ParagraphQuerySet:
         return self.filter(document__status=DocumentStatus.PUBLISHED)

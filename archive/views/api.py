@@ -65,7 +65,7 @@ def document_detail(request: HttpRequest, ref: str) -> JsonResponse:
         .in_languages(languages)
         .in_reading_order()
         .prefetch_related(
-            Prefetch("footnote_refs", queryset=FootnoteReference.objects.select_related("footnote")),
+            Prefetch("footnote_refs", queryset=FootnoteReference.objects.select_related("footnote").order_by("offset")),
             Prefetch("citations", queryset=Citation.objects.with_target()),
         )
     )
