@@ -207,10 +207,7 @@ def build_cited_by(
         counted_of.setdefault(r.counted, r.document_id)
         for section, number, anchor in _designated(r.pinpoint):
             designated.setdefault((section, number), (anchor, {}))[1].setdefault(r.key, r.document_id)
-    by_pk: dict[int, Document] = {}
-    if rows:
-        citing_ids = citations.prefetch_related(None).annotate(_citing=_CITING_DOCUMENT).values("_citing")
-        by_pk = {d.pk: d for d in Document.objects.filter(pk__in=citing_ids).defer("raw_text")}
+    by_pk = _citing_documents(citations) if rows else {}
     groups = {pk: CitingDocument(by_pk[pk], place_count=len(keys)) for pk, keys in keys_of.items()}
     years = Counter(by_pk[d].date.year if by_pk[d].date else None for d in counted_of.values())
     by_year = sorted(years.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
@@ -238,7 +235,24 @@ def build_cited_by(
     return result
 
 
-_CITING_DOCUMENT = Coalesce("paragraph__document_id", "footnote__document_id")
+# Every column of a citing document but its text, read through the citation's paragraph or footnote.
+_DOCUMENT_FIELDS = [f.attname for f in Document._meta.concrete_fields if f.name != "raw_text"]
+
+
+def _citing_documents(citations: QuerySet[Citation]) -> dict[int, Document]:
+    """The citing documents (without their texts), by primary key.
+
+    Read through the same joins as the citations themselves, once per document: the same set as an
+    ``id IN (subquery)`` would give, without the subquery, which PostgreSQL with stale statistics
+    answered in minutes.
+    """
+    columns = {
+        f"_citing_{name}": Coalesce(f"paragraph__document__{name}", f"footnote__document__{name}")
+        for name in _DOCUMENT_FIELDS
+    }
+    values = citations.prefetch_related(None).order_by().annotate(**columns).values_list(*columns).distinct()
+    documents = (Document.from_db(citations.db, _DOCUMENT_FIELDS, row) for row in values)
+    return {doc.pk: doc for doc in documents}
 
 
 def show(cited_by: CitedBy, groups: Sequence[CitingDocument]) -> None:
