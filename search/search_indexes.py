@@ -79,8 +79,11 @@ class BlockIndex(indexes.SearchIndex):
         cited: dict[int, set[str]] = {obj.pk: set() for obj in objs}
         if not cited:
             return
-        rows = Citation.objects.filter(**{f"{self.citing_field}__in": list(cited)}).values_list(
-            self.citing_field, "cited_symbol"
+        # Unordered: the default order (by citing block) joins the blocks and their documents.
+        rows = (
+            Citation.objects.filter(**{f"{self.citing_field}__in": list(cited)})
+            .order_by()
+            .values_list(self.citing_field, "cited_symbol")
         )
         for pk, symbol in rows:
             cited[pk].add(symbol)
