@@ -7,6 +7,7 @@ full-width characters) redirects to its canonical spelling.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import Http404
@@ -33,7 +34,13 @@ class Withdrawn(Http404):
 ID_PREFIX = "id/"
 
 
+# No symbol or id holds a control character, and PostgreSQL refuses NUL in a query outright.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _find(ref: str, qs) -> Lookup:
+    if _CONTROL.search(ref):
+        raise Http404(ref)
     if ref.startswith(ID_PREFIX):
         doc = qs.filter(public_id=ref[len(ID_PREFIX) :].strip("/")).first()
         if doc is None:

@@ -332,3 +332,9 @@ def test_a_much_cited_hub_lists_its_citing_documents_a_page_at_a_time(client, db
     pinned = client.get("/documents/S/2016/952/").content.decode()
     entry = pinned.split('<li id="p2">')[1].split("</li>")[0]
     assert entry.count("<a href=") == 2 and "另有 5 处" in entry
+
+
+def test_a_url_with_control_characters_is_not_found_in_every_database(client, seeds):
+    # PostgreSQL refuses NUL in a query: the lookup must not send one.
+    for path in ("/documents/S%2F2018%2F1183%00/", "/documents/%00/", "/api/documents/%01/", "/documents/%00/p1/"):
+        assert client.get(path).status_code == 404, path
