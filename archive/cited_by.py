@@ -179,9 +179,9 @@ def _rows(citations: QuerySet[Citation]) -> list[_Row]:
     ]
 
 
-def _designating(rows: list[_Row], names: Iterable[str]) -> list[_Row]:
-    wanted = set(names)
-    return [r for r in rows if r.pinpoint and wanted & {anchor for *_, anchor in _designated(r.pinpoint)}]
+def _designates(pinpoint: str, names: set[str]) -> bool:
+    """Whether the pin-point designates a block answering to one of ``names``."""
+    return any(anchor in names for *_, anchor in _designated(pinpoint))
 
 
 def build_cited_by(
@@ -198,7 +198,8 @@ def build_cited_by(
     """
     rows = _rows(citations)
     if names is not None:
-        rows = _designating(rows, names)
+        wanted = set(names)
+        rows = [r for r in rows if _designates(r.pinpoint, wanted)]
     keys_of: dict[int, dict[PlaceKey, None]] = {}
     counted_of: dict[int | str, int] = {}
     designated: dict[tuple[str, int | None], tuple[str, dict[PlaceKey, int]]] = {}
@@ -272,8 +273,8 @@ def _places(cited_by: CitedBy, keys: dict[PlaceKey, int], document_ids: list[int
     wanted |= Q(footnote_id__in={pk for kind, pk in keys if kind == "f"})
     citations = list(light(cited_by.citations).filter(wanted))
     if cited_by.names is not None:
-        named = set(cited_by.names)
-        citations = [c for c in citations if named & {anchor for *_, anchor in _designated(c.pinpoint)}]
+        wanted = set(cited_by.names)
+        citations = [c for c in citations if _designates(c.pinpoint, wanted)]
     places: dict[PlaceKey, CitingPlace] = {}
     for c in citations:
         key: PlaceKey = ("p", c.paragraph_id) if c.paragraph_id else ("f", c.footnote_id)
